@@ -1,1 +1,31 @@
+//! The domain of netserver: associates and their functional rights, password policy and
+//! hashing, log-in tickets, audit events, the `Store` traits a backend implements, and the
+//! operations (`authenticate`, `set_password`, …) the protocol adapters call.
+//!
+//! Nothing here knows HTTP, XML or SQL. Time is always passed in (`Timestamp`) so that
+//! expiry is deterministic under test.
+#![deny(clippy::unwrap_used)]
 
+mod associate;
+mod audit;
+mod error;
+mod hasher;
+mod ops;
+mod policy;
+mod secret;
+mod settings;
+mod store;
+mod ticket;
+mod time;
+
+pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, UserType};
+pub use audit::{AuditEvent, Outcome};
+pub use error::{AccountError, StoreError};
+pub use hasher::{Hasher, KdfParams, Verified};
+pub use ops::{Accounts, Authenticated, CallContext, NewUser, Principal};
+pub use policy::{normalize, PasswordPolicy};
+pub use secret::Secret;
+pub use settings::Settings;
+pub use store::{PasswordChange, Store, TicketRecord};
+pub use ticket::{IssuedTicket, TicketParts};
+pub use time::Timestamp;

@@ -1,0 +1,170 @@
+//! The one error enum of the domain. Each variant has a stable code and a stable
+//! SuperOffice-style exception type name; the protocol adapters map it once each
+//! (SOAP `ExceptionInfo`/fault, REST JSON). The user-facing text never carries a
+//! password, ticket, token or internal detail; the internal detail lives only in
+//! `StoreError`, which is logged, not sent.
+
+use crate::associate::AssociateId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("no credentials were supplied: send a ticket in the Credentials header")]
+    CredentialsMissing,
+    #[error("the ticket is not valid")]
+    TicketInvalid,
+    #[error("the ticket has expired; log in again")]
+    TicketExpired,
+    #[error("the caller lacks the functional right '{0}'")]
+    RightMissing(&'static str),
+    #[error("only a general administrator (admin-all) may change the password of another general administrator")]
+    PrivilegeGuard,
+    #[error("associate id {0} is not a valid id")]
+    AssociateIdInvalid(AssociateId),
+    #[error("associate {0} does not exist")]
+    AssociateNotFound(AssociateId),
+    #[error("associate {0} is retired")]
+    AssociateRetired(AssociateId),
+    #[error("the associate name '{0}' is already taken")]
+    AssociateNameTaken(String),
+    #[error("the caller's own associate is retired or gone")]
+    CallerRetired,
+    #[error("the password is empty")]
+    PasswordEmpty,
+    #[error("the password is shorter than {0} characters")]
+    PasswordTooShort(usize),
+    #[error("the password is longer than {0} characters")]
+    PasswordTooLong(usize),
+    #[error("the request is missing '{0}'")]
+    ArgumentMissing(&'static str),
+    #[error("the server could not complete the request")]
+    Internal(#[from] StoreError),
+}
+
+impl AccountError {
+    /// Stable machine code; part of the public contract (README lists them).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AccountError::CredentialsMissing => "credentials_missing",
+            AccountError::TicketInvalid => "ticket_invalid",
+            AccountError::TicketExpired => "ticket_expired",
+            AccountError::RightMissing(_) => "right_missing",
+            AccountError::PrivilegeGuard => "privilege_guard",
+            AccountError::AssociateIdInvalid(_) => "associate_id_invalid",
+            AccountError::AssociateNotFound(_) => "associate_not_found",
+            AccountError::AssociateRetired(_) => "associate_retired",
+            AccountError::AssociateNameTaken(_) => "associate_name_taken",
+            AccountError::CallerRetired => "caller_retired",
+            AccountError::PasswordEmpty => "password_empty",
+            AccountError::PasswordTooShort(_) => "password_too_short",
+            AccountError::PasswordTooLong(_) => "password_too_long",
+            AccountError::ArgumentMissing(_) => "argument_missing",
+            AccountError::Internal(_) => "internal",
+        }
+    }
+
+    /// The `ExceptionType` a SOAP client sees; stable.
+    pub fn exception_type(&self) -> &'static str {
+        match self {
+            AccountError::CredentialsMissing
+            | AccountError::TicketInvalid
+            | AccountError::CallerRetired => "SoInvalidTicketException",
+            AccountError::TicketExpired => "SoTicketExpiredException",
+            AccountError::RightMissing(_) | AccountError::PrivilegeGuard => {
+                "SoAccessDeniedException"
+            }
+            AccountError::AssociateIdInvalid(_) | AccountError::ArgumentMissing(_) => {
+                "SoArgumentException"
+            }
+            AccountError::AssociateNotFound(_) => "SoNotFoundException",
+            AccountError::AssociateRetired(_) => "SoAssociateRetiredException",
+            AccountError::AssociateNameTaken(_) => "SoDuplicateException",
+            AccountError::PasswordEmpty
+            | AccountError::PasswordTooShort(_)
+            | AccountError::PasswordTooLong(_) => "SoPasswordPolicyException",
+            AccountError::Internal(_) => "SoServerException",
+        }
+    }
+
+    /// A short text for an end user, as SuperOffice's `FriendlyText`.
+    pub fn friendly_text(&self) -> &'static str {
+        match self {
+            AccountError::CredentialsMissing
+            | AccountError::TicketInvalid
+            | AccountError::TicketExpired
+            | AccountError::CallerRetired => "Please log in again.",
+            AccountError::RightMissing(_) | AccountError::PrivilegeGuard => {
+                "You are not allowed to do this."
+            }
+            AccountError::AssociateIdInvalid(_)
+            | AccountError::AssociateNotFound(_)
+            | AccountError::AssociateRetired(_) => "The user was not found.",
+            AccountError::AssociateNameTaken(_) => "That user name is taken.",
+            AccountError::PasswordEmpty
+            | AccountError::PasswordTooShort(_)
+            | AccountError::PasswordTooLong(_) => "The password does not meet the password policy.",
+            AccountError::ArgumentMissing(_) => "The request is incomplete.",
+            AccountError::Internal(_) => "The server had a problem; please try again later.",
+        }
+    }
+
+    /// The message sent to callers: the Display text, except that internal errors never
+    /// expose their detail.
+    pub fn public_message(&self) -> String {
+        match self {
+            AccountError::Internal(_) => "the server could not complete the request".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Whether the fault (in fault mode) is the server's rather than the caller's.
+    pub fn is_server_side(&self) -> bool {
+        matches!(self, AccountError::Internal(_))
+    }
+}
+
+/// A backend failure. Its text is for logs only: it may name tables or paths, never secrets.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the name is already taken")]
+    Conflict,
+    #[error("store backend error: {0}")]
+    Backend(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_detail() {
+        let e = AccountError::Internal(StoreError::Backend("disk I/O error at /var/x.db".into()));
+        assert!(!e.public_message().contains("/var/x.db"));
+        assert_eq!(e.exception_type(), "SoServerException");
+        assert!(e.is_server_side());
+    }
+
+    #[test]
+    fn codes_are_distinct() {
+        let all = [
+            AccountError::CredentialsMissing,
+            AccountError::TicketInvalid,
+            AccountError::TicketExpired,
+            AccountError::RightMissing("admin-users"),
+            AccountError::PrivilegeGuard,
+            AccountError::AssociateIdInvalid(0),
+            AccountError::AssociateNotFound(1),
+            AccountError::AssociateRetired(1),
+            AccountError::AssociateNameTaken("x".into()),
+            AccountError::CallerRetired,
+            AccountError::PasswordEmpty,
+            AccountError::PasswordTooShort(8),
+            AccountError::PasswordTooLong(256),
+            AccountError::ArgumentMissing("Password"),
+            AccountError::Internal(StoreError::Conflict),
+        ];
+        let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+}

@@ -1,0 +1,243 @@
+//! Password hashing with Argon2id, kept off the async workers.
+//!
+//! Each hash costs tens of milliseconds and ~19 MiB, so the work runs on tokio's blocking
+//! pool behind a semaphore sized to the cores: a burst of log-ins queues instead of
+//! starving the HTTP workers or exhausting memory. Unknown users are verified against a
+//! dummy hash made with the same parameters, so they cost the same as a wrong password.
+
+use std::sync::Arc;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use password_hash::rand_core::OsRng;
+use password_hash::SaltString;
+use tokio::sync::Semaphore;
+
+use crate::error::{AccountError, StoreError};
+use crate::secret::Secret;
+
+/// Argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Iterations.
+    pub t: u32,
+    /// Lanes.
+    pub p: u32,
+}
+
+impl Default for KdfParams {
+    /// OWASP's recommended Argon2id setting.
+    fn default() -> Self {
+        KdfParams {
+            m_kib: 19_456,
+            t: 2,
+            p: 1,
+        }
+    }
+}
+
+impl KdfParams {
+    /// The cheapest legal parameters; for tests only, never a server default.
+    pub fn insecure_for_tests() -> Self {
+        KdfParams {
+            m_kib: 8,
+            t: 1,
+            p: 1,
+        }
+    }
+
+    fn argon(self) -> Result<Argon2<'static>, String> {
+        let params = Params::new(self.m_kib, self.t, self.p, None)
+            .map_err(|e| format!("invalid Argon2id parameters: {e}"))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    pub matches: bool,
+    /// The stored hash was made with other parameters and should be replaced.
+    pub needs_rehash: bool,
+}
+
+pub struct Hasher {
+    params: KdfParams,
+    argon: Argon2<'static>,
+    permits: Arc<Semaphore>,
+    dummy: String,
+}
+
+impl Hasher {
+    /// `workers` bounds concurrent hashes; pass the number of cores.
+    pub fn new(params: KdfParams, workers: usize) -> Result<Self, String> {
+        let argon = params.argon()?;
+        let salt = SaltString::generate(&mut OsRng);
+        let dummy = argon
+            .hash_password(b"netserver dummy password for unknown users", &salt)
+            .map_err(|e| format!("cannot hash: {e}"))?
+            .to_string();
+        Ok(Hasher {
+            params,
+            argon,
+            permits: Arc::new(Semaphore::new(workers.max(1))),
+            dummy,
+        })
+    }
+
+    pub fn params(&self) -> KdfParams {
+        self.params
+    }
+
+    /// Hashes on the blocking pool; returns a PHC string.
+    pub async fn hash(&self, password: &Secret) -> Result<String, AccountError> {
+        let argon = self.argon.clone();
+        let pw = password.clone();
+        self.run(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            argon
+                .hash_password(pw.expose().as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| StoreError::Backend(format!("hashing failed: {e}")))
+        })
+        .await
+    }
+
+    /// Verifies on the blocking pool. `stored = None` (unknown user, no password set) runs
+    /// the same work against the dummy hash and never matches.
+    pub async fn verify(&self, password: &Secret, stored: Option<&str>) -> Verified {
+        let argon = self.argon.clone();
+        let pw = password.clone();
+        let real = stored.map(str::to_owned);
+        let dummy = self.dummy.clone();
+        let params = self.params;
+        let outcome = self
+            .run(move || {
+                let phc = real.as_deref().unwrap_or(&dummy);
+                Ok(check(&argon, params, pw.expose(), phc, real.is_some()))
+            })
+            .await;
+        outcome.unwrap_or(Verified {
+            matches: false,
+            needs_rehash: false,
+        })
+    }
+
+    async fn run<T, F>(&self, work: F) -> Result<T, AccountError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, StoreError> + Send + 'static,
+    {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Backend("hasher closed".into()))?;
+        let joined = tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|_| StoreError::Backend("hashing task failed".into()))?;
+        Ok(joined?)
+    }
+}
+
+fn check(argon: &Argon2<'_>, params: KdfParams, password: &str, phc: &str, real: bool) -> Verified {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return Verified {
+            matches: false,
+            needs_rehash: false,
+        };
+    };
+    // A hash of another algorithm or cost is still checked with its own parameters.
+    let matches = argon.verify_password(password.as_bytes(), &parsed).is_ok() && real;
+    Verified {
+        matches,
+        needs_rehash: matches && !same_params(&parsed, params),
+    }
+}
+
+fn same_params(hash: &PasswordHash<'_>, params: KdfParams) -> bool {
+    let Ok(p) = Params::try_from(hash) else {
+        return false;
+    };
+    hash.algorithm.as_str() == "argon2id"
+        && p.m_cost() == params.m_kib
+        && p.t_cost() == params.t
+        && p.p_cost() == params.p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hash_then_verify() {
+        let h = Hasher::new(KdfParams::insecure_for_tests(), 2).unwrap();
+        let phc = h.hash(&Secret::new("correct horse")).await.unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(!phc.contains("correct horse"));
+        assert!(
+            h.verify(&Secret::new("correct horse"), Some(&phc))
+                .await
+                .matches
+        );
+        assert!(
+            !h.verify(&Secret::new("wrong horse"), Some(&phc))
+                .await
+                .matches
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_user_never_matches_even_the_dummy_password() {
+        let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+        let v = h
+            .verify(
+                &Secret::new("netserver dummy password for unknown users"),
+                None,
+            )
+            .await;
+        assert!(!v.matches);
+    }
+
+    #[tokio::test]
+    async fn other_parameters_ask_for_a_rehash() {
+        let old = Hasher::new(
+            KdfParams {
+                m_kib: 16,
+                t: 1,
+                p: 1,
+            },
+            1,
+        )
+        .unwrap();
+        let new = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+        let phc = old.hash(&Secret::new("pw")).await.unwrap();
+        let v = new.verify(&Secret::new("pw"), Some(&phc)).await;
+        assert_eq!(
+            v,
+            Verified {
+                matches: true,
+                needs_rehash: true
+            }
+        );
+        let same = old.verify(&Secret::new("pw"), Some(&phc)).await;
+        assert_eq!(
+            same,
+            Verified {
+                matches: true,
+                needs_rehash: false
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn garbage_hash_does_not_match() {
+        let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+        assert!(
+            !h.verify(&Secret::new("pw"), Some("not-a-phc"))
+                .await
+                .matches
+        );
+    }
+}

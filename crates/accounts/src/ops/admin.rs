@@ -1,0 +1,108 @@
+//! Administrative verbs used by the CLI on the store directly: add, list, retire, and
+//! the first administrator of an empty store.
+
+use rand::distributions::{Alphanumeric, DistString};
+
+use crate::associate::{Associate, NewAssociate, Right, UserType};
+use crate::audit::{AuditEvent, Outcome};
+use crate::error::{AccountError, StoreError};
+use crate::ops::Accounts;
+use crate::policy::normalize;
+use crate::secret::Secret;
+use crate::time::Timestamp;
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub full_name: String,
+    pub user_type: UserType,
+    pub rights: Vec<Right>,
+    pub password: Option<Secret>,
+}
+
+impl Accounts {
+    /// Creates an associate; the password, if any, must satisfy the policy.
+    pub async fn add_user(&self, user: NewUser, now: Timestamp) -> Result<Associate, AccountError> {
+        let name = user.name.trim().to_owned();
+        if name.is_empty() {
+            return Err(AccountError::ArgumentMissing("name"));
+        }
+        let password_hash = match &user.password {
+            Some(pw) => {
+                let pw = normalize(pw);
+                self.settings.policy.check(&pw)?;
+                Some(self.hasher.hash(&pw).await?)
+            }
+            None => None,
+        };
+        let new = NewAssociate {
+            name: name.clone(),
+            full_name: user.full_name,
+            user_type: user.user_type,
+            rights: user.rights,
+            password_hash,
+        };
+        let created = self
+            .store
+            .insert_associate(new)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict => AccountError::AssociateNameTaken(name),
+                other => AccountError::Internal(other),
+            })?;
+        self.audit_admin("user add", Some(created.id), now).await?;
+        Ok(created)
+    }
+
+    /// Retires an associate by name and revokes its tickets.
+    pub async fn retire_user(&self, name: &str, now: Timestamp) -> Result<Associate, AccountError> {
+        let found = self.store.associate_by_name(name.trim()).await?;
+        let associate = found.ok_or(AccountError::ArgumentMissing("an existing user name"))?;
+        self.store.retire_associate(associate.id).await?;
+        self.audit_admin("user retire", Some(associate.id), now)
+            .await?;
+        Ok(Associate {
+            retired: true,
+            ..associate
+        })
+    }
+
+    /// On an empty store, creates `admin` with `admin-all` and a random password, which is
+    /// returned once for the operator to read; `None` when the store already has users.
+    pub async fn bootstrap_admin(
+        &self,
+        now: Timestamp,
+    ) -> Result<Option<(Associate, Secret)>, AccountError> {
+        if self.store.count_associates().await? > 0 {
+            return Ok(None);
+        }
+        let password = Secret::new(Alphanumeric.sample_string(&mut rand::rngs::OsRng, 24));
+        let user = NewUser {
+            name: "admin".into(),
+            full_name: "Administrator".into(),
+            user_type: UserType::Internal,
+            rights: vec![Right::AdminAll],
+            password: Some(password.clone()),
+        };
+        let created = self.add_user(user, now).await?;
+        Ok(Some((created, password)))
+    }
+
+    async fn audit_admin(
+        &self,
+        operation: &str,
+        target: Option<i32>,
+        now: Timestamp,
+    ) -> Result<(), AccountError> {
+        let event = AuditEvent {
+            at: now,
+            actor: None,
+            target,
+            operation: operation.into(),
+            outcome: Outcome::Success,
+            client: Some("cli".into()),
+        };
+        Ok(self.store.record_audit(event).await?)
+    }
+}

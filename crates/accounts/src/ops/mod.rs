@@ -1,0 +1,68 @@
+//! The operations the protocol adapters call: log-in, ticket checks, password changes and
+//! the administrative verbs of the CLI. Each takes the time it runs at.
+
+mod admin;
+mod auth;
+mod password;
+
+use std::sync::Arc;
+
+use crate::associate::Associate;
+use crate::hasher::Hasher;
+use crate::secret::Secret;
+use crate::settings::Settings;
+use crate::store::Store;
+use crate::time::Timestamp;
+
+pub use admin::NewUser;
+
+/// What a protocol adapter knows about one call.
+#[derive(Debug, Clone)]
+pub struct CallContext {
+    pub ticket: Option<Secret>,
+    pub app_token: Option<Secret>,
+    /// The client's address as the transport saw it, for the audit trail.
+    pub client: Option<String>,
+    pub now: Timestamp,
+}
+
+/// The authenticated caller of one request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub associate: Associate,
+    pub ticket_id: String,
+}
+
+/// A successful log-in.
+#[derive(Debug)]
+pub struct Authenticated {
+    pub associate: Associate,
+    pub ticket: Secret,
+    pub expires_at: Timestamp,
+}
+
+/// The domain service: one per server, shared by all requests.
+#[derive(Clone)]
+pub struct Accounts {
+    store: Arc<dyn Store>,
+    hasher: Arc<Hasher>,
+    settings: Arc<Settings>,
+}
+
+impl Accounts {
+    pub fn new(store: Arc<dyn Store>, hasher: Arc<Hasher>, settings: Settings) -> Self {
+        Accounts {
+            store,
+            hasher,
+            settings: Arc::new(settings),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}

@@ -1,0 +1,61 @@
+//! The storage seam. A backend (SQLite, PostgreSQL) implements `Store`; the operations in
+//! `ops` only ever talk to this trait. Secrets never cross it in clear: passwords arrive
+//! as Argon2id PHC strings, tickets as SHA-256 digests.
+
+use async_trait::async_trait;
+
+use crate::associate::{Associate, AssociateId, NewAssociate};
+use crate::audit::AuditEvent;
+use crate::error::StoreError;
+use crate::time::Timestamp;
+
+/// A stored ticket: its public id (the GUID inside the ticket) and the SHA-256 digest of
+/// its secret part. The clear secret is never stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TicketRecord {
+    pub id: String,
+    pub digest: [u8; 32],
+    pub associate_id: AssociateId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// Everything one password change writes, committed in one transaction by the backend:
+/// the new hash, revocation of the target's tickets (all but `keep_ticket`), the audit record.
+#[derive(Debug, Clone)]
+pub struct PasswordChange {
+    pub associate_id: AssociateId,
+    pub password_hash: String,
+    pub keep_ticket: Option<String>,
+    pub audit: AuditEvent,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError>;
+    /// Case-insensitive match on the log-in name.
+    async fn associate_by_name(&self, name: &str) -> Result<Option<Associate>, StoreError>;
+    /// All associates, retired too, ordered by id.
+    async fn list_associates(&self) -> Result<Vec<Associate>, StoreError>;
+    async fn count_associates(&self) -> Result<u64, StoreError>;
+    /// `StoreError::Conflict` when the name is taken (case-insensitively).
+    async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError>;
+    /// Marks retired and revokes all its tickets; false when no such associate.
+    async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError>;
+    /// Replaces the hash without touching tickets (re-hash on log-in with new parameters).
+    async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError>;
+    /// Applies a `PasswordChange` atomically; false (and nothing written) when the
+    /// associate does not exist.
+    async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError>;
+
+    async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError>;
+    async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError>;
+    /// Slides the expiry of a ticket that was just used.
+    async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError>;
+    /// Deletes tickets that expired before `now`; returns how many.
+    async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError>;
+
+    async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError>;
+    /// The newest `limit` audit events, newest first.
+    async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
+}
