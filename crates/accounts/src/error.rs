@@ -22,6 +22,8 @@ pub enum AccountError {
     AssociateIdInvalid(AssociateId),
     #[error("associate {0} does not exist")]
     AssociateNotFound(AssociateId),
+    #[error("there is no associate named '{0}'")]
+    AssociateNameNotFound(String),
     #[error("associate {0} is retired")]
     AssociateRetired(AssociateId),
     #[error("the associate name '{0}' is already taken")]
@@ -51,6 +53,7 @@ impl AccountError {
             AccountError::PrivilegeGuard => "privilege_guard",
             AccountError::AssociateIdInvalid(_) => "associate_id_invalid",
             AccountError::AssociateNotFound(_) => "associate_not_found",
+            AccountError::AssociateNameNotFound(_) => "associate_name_not_found",
             AccountError::AssociateRetired(_) => "associate_retired",
             AccountError::AssociateNameTaken(_) => "associate_name_taken",
             AccountError::CallerRetired => "caller_retired",
@@ -75,7 +78,9 @@ impl AccountError {
             AccountError::AssociateIdInvalid(_) | AccountError::ArgumentMissing(_) => {
                 "SoArgumentException"
             }
-            AccountError::AssociateNotFound(_) => "SoNotFoundException",
+            AccountError::AssociateNotFound(_) | AccountError::AssociateNameNotFound(_) => {
+                "SoNotFoundException"
+            }
             AccountError::AssociateRetired(_) => "SoAssociateRetiredException",
             AccountError::AssociateNameTaken(_) => "SoDuplicateException",
             AccountError::PasswordEmpty
@@ -97,6 +102,7 @@ impl AccountError {
             }
             AccountError::AssociateIdInvalid(_)
             | AccountError::AssociateNotFound(_)
+            | AccountError::AssociateNameNotFound(_)
             | AccountError::AssociateRetired(_) => "The user was not found.",
             AccountError::AssociateNameTaken(_) => "That user name is taken.",
             AccountError::PasswordEmpty
@@ -154,6 +160,7 @@ mod tests {
             AccountError::AssociateIdInvalid(0),
             AccountError::AssociateNotFound(1),
             AccountError::AssociateRetired(1),
+            AccountError::AssociateNameNotFound("x".into()),
             AccountError::AssociateNameTaken("x".into()),
             AccountError::CallerRetired,
             AccountError::PasswordEmpty,

@@ -1,1 +1,47 @@
+//! Durable storage for netserver: implementations of [`accounts::Store`].
+//!
+//! The backend is chosen by the scheme of a database URL (see [`open`]):
+//!
+//! | URL | backend |
+//! |---|---|
+//! | `sqlite://PATH` | SQLite file at `PATH` (`sqlite://data/ns.db` is relative, `sqlite:///var/lib/ns.db` absolute) |
+//! | `sqlite::memory:` (or `sqlite://:memory:`) | private in-memory SQLite database, gone when the store is dropped |
+//!
+//! Each backend lives in its own module (`sqlite` now; `postgres` beside it later) with its
+//! own forward-only migrations. Every backend must pass the same [`conformance`] suite,
+//! which talks only to `Arc<dyn Store>`.
+//!
+//! Error texts never carry bound parameter values (names, hashes, ticket ids) and never
+//! echo a database URL, which may hold credentials: only its scheme is named.
+#![deny(clippy::unwrap_used)]
 
+use std::sync::Arc;
+
+use accounts::Store;
+
+#[doc(hidden)]
+pub mod conformance;
+mod error;
+mod location;
+mod sqlite;
+
+pub use error::OpenError;
+pub use sqlite::SqliteStore;
+
+use location::Location;
+
+/// Opens the store named by `url`, creating and migrating the database as needed.
+///
+/// Supported: `sqlite://PATH`, `sqlite::memory:`. Any other scheme is refused with an
+/// error naming the supported ones. Must be called inside a tokio runtime; the blocking
+/// open runs on tokio's blocking pool.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
+    let location = location::parse(url)?;
+    let store = tokio::task::spawn_blocking(move || match location {
+        Location::SqliteFile(path) => SqliteStore::open(&path),
+        Location::SqliteMemory => SqliteStore::open_in_memory(),
+    })
+    .await
+    .map_err(|e| OpenError::Task(e.to_string()))??;
+    Ok(Arc::new(store))
+}

@@ -58,7 +58,8 @@ impl Accounts {
     /// Retires an associate by name and revokes its tickets.
     pub async fn retire_user(&self, name: &str, now: Timestamp) -> Result<Associate, AccountError> {
         let found = self.store.associate_by_name(name.trim()).await?;
-        let associate = found.ok_or(AccountError::ArgumentMissing("an existing user name"))?;
+        let associate =
+            found.ok_or_else(|| AccountError::AssociateNameNotFound(name.trim().to_owned()))?;
         self.store.retire_associate(associate.id).await?;
         self.audit_admin("user retire", Some(associate.id), now)
             .await?;

@@ -1,0 +1,154 @@
+//! The command line: `serve`, `user …` (administration on the store) and `client …`
+//! (a SOAP client of a running server). `--listen`, `--database` and `--config` are shared
+//! by all and also read from `NETSERVER_LISTEN`, `NETSERVER_DATABASE`, `NETSERVER_CONFIG`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::config::{FileConfig, DEFAULT_DATABASE, DEFAULT_LISTEN};
+
+#[derive(Debug, Parser)]
+#[command(name = "netserver", version, about = "A SuperOffice NetServer Services88 compatible SOAP server")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, global = true, env = "NETSERVER_LISTEN")]
+    pub listen: Option<String>,
+    /// Store URL, e.g. sqlite://netserver.db [default: sqlite://netserver.db]
+    #[arg(long, global = true, env = "NETSERVER_DATABASE")]
+    pub database: Option<String>,
+    /// TOML configuration file
+    #[arg(long, global = true, env = "NETSERVER_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server
+    Serve,
+    /// Manage associates in the store
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Talk SOAP to a running server
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an associate
+    Add {
+        name: String,
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Comma-separated functional rights: admin-all, admin-users
+        #[arg(long, default_value = "")]
+        rights: String,
+        /// internal, resource, external or system
+        #[arg(long = "type", default_value = "internal")]
+        user_type: String,
+        /// Read the password from standard input instead of a prompt
+        #[arg(long)]
+        password_stdin: bool,
+        /// Create the associate without a password
+        #[arg(long, conflicts_with = "password_stdin")]
+        no_password: bool,
+    },
+    /// List associates
+    List,
+    /// Retire an associate and revoke its tickets
+    Retire { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Log in with AuthenticateUsernamePassword and print the ticket
+    Login {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        soap: SoapArgs,
+    },
+    /// Call SetPassword and print the answer
+    SetPassword {
+        #[arg(long)]
+        url: String,
+        #[arg(long, env = "NETSERVER_TICKET")]
+        ticket: String,
+        #[arg(long, allow_hyphen_values = true)]
+        associate_id: i32,
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        soap: SoapArgs,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SoapArgs {
+    /// Speak SOAP 1.2 instead of 1.1
+    #[arg(long)]
+    pub soap12: bool,
+    /// Application token header to send
+    #[arg(long, env = "NETSERVER_APP_TOKEN")]
+    pub app_token: Option<String>,
+}
+
+/// Resolved shared options: flag or environment, then the file, then the default.
+pub struct Resolved {
+    pub listen: String,
+    pub database: String,
+    pub file: FileConfig,
+}
+
+impl Global {
+    pub fn resolve(&self) -> Result<Resolved, String> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        let listen = self
+            .listen
+            .clone()
+            .or_else(|| file.listen.clone())
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let database = self
+            .database
+            .clone()
+            .or_else(|| file.database.clone())
+            .unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
+        Ok(Resolved { listen, database, file })
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

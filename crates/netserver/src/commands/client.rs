@@ -1,0 +1,37 @@
+//! `netserver client login|set-password`: a SOAP client of a running server.
+
+use crate::cli::ClientCommand;
+use crate::client::{Client, FromFlag, Version};
+use crate::commands::password;
+
+pub async fn run(cmd: ClientCommand) -> Result<(), String> {
+    match cmd {
+        ClientCommand::Login { url, user, password_stdin, soap } => {
+            let pw = password::read(password_stdin, "Password: ", false)?;
+            let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
+            match client.login(&user, &pw).await? {
+                Some(login) => {
+                    eprintln!("Logged in as associate {} ({}).", login.associate_id, login.full_name);
+                    println!("{}", login.ticket.expose());
+                    Ok(())
+                }
+                None => Err("log-in failed: unknown user or wrong password".into()),
+            }
+        }
+        ClientCommand::SetPassword { url, ticket, associate_id, password_stdin, soap } => {
+            let pw = password::read(password_stdin, "New password: ", !password_stdin)?;
+            let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
+            let answer = client.set_password(&ticket.into(), associate_id, &pw).await?;
+            match answer.error {
+                None => {
+                    println!("Response: {}", answer.response);
+                    Ok(())
+                }
+                Some(e) => {
+                    println!("Response: {}", answer.response);
+                    Err(format!("{}: {}", e.exception_type, e.message))
+                }
+            }
+        }
+    }
+}

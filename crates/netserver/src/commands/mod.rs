@@ -1,0 +1,17 @@
+//! One module per subcommand group; each returns `Err(message)` for the user to read.
+
+mod client;
+mod password;
+mod serve;
+mod user;
+
+use crate::cli::{Cli, Command};
+
+pub async fn dispatch(cli: Cli) -> Result<(), String> {
+    let resolved = cli.global.resolve()?;
+    match cli.command {
+        Command::Serve => serve::run(resolved).await,
+        Command::User(cmd) => user::run(resolved, cmd).await,
+        Command::Client(cmd) => client::run(cmd).await,
+    }
+}

@@ -1,0 +1,54 @@
+//! `netserver serve`: open (and migrate) the store, make the first administrator of an
+//! empty store, and serve HTTP until interrupted.
+
+use accounts::Timestamp;
+
+use crate::cli::Resolved;
+use crate::wiring;
+
+pub async fn run(cfg: Resolved) -> Result<(), String> {
+    init_logging();
+    let settings = cfg.file.settings()?;
+    let accounts = wiring::accounts(&cfg.database, cfg.file.kdf(), cfg.file.kdf_workers(), settings).await?;
+    if let Some((admin, password)) = accounts.bootstrap_admin(Timestamp::now()).await.map_err(|e| e.to_string())? {
+        // Printed once, to the operator's terminal only; it never reaches the log.
+        println!("Created associate '{}' (id {}) with right admin-all.", admin.name, admin.id);
+        println!("Its password, shown only now: {}", password.expose());
+        println!(
+            "Change it with: netserver client set-password --url http://{}/Remote/Services88/User.svc --ticket <ticket> --associate-id {}",
+            cfg.listen, admin.id
+        );
+    }
+    let running = wiring::start(&cfg.listen, accounts, cfg.file.server()).await?;
+    tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
+    println!("netserver listening on http://{}", running.addr);
+    tokio::select! {
+        joined = running.task => match joined {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(format!("the server stopped: {e}")),
+            Err(e) => Err(format!("the server task failed: {e}")),
+        },
+        _ = tokio::signal::ctrl_c() => {
+            tracing::info!("interrupted; stopping");
+            Ok(())
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NETSERVER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn credentials_in_database_urls_are_redacted() {
+        assert_eq!(
+            crate::wiring::redact_url("postgres://bob:s3cret@db/x"),
+            "postgres://<redacted>@db/x"
+        );
+        assert_eq!(crate::wiring::redact_url("sqlite://a.db"), "sqlite://a.db");
+    }
+}

@@ -1,0 +1,55 @@
+//! `netserver user add|list|retire`: administration straight on the store.
+
+use accounts::{parse_rights, Accounts, NewUser, Timestamp, UserType};
+
+use crate::cli::{Resolved, UserCommand};
+use crate::commands::password;
+use crate::wiring;
+
+pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
+    let settings = cfg.file.settings()?;
+    let accounts = wiring::accounts(&cfg.database, cfg.file.kdf(), cfg.file.kdf_workers(), settings).await?;
+    match cmd {
+        UserCommand::Add { name, full_name, rights, user_type, password_stdin, no_password } => {
+            let user = NewUser {
+                full_name: full_name.unwrap_or_else(|| name.clone()),
+                name,
+                user_type: user_type.parse::<UserType>()?,
+                rights: parse_rights(&rights)?,
+                password: if no_password {
+                    None
+                } else {
+                    Some(password::read(password_stdin, "Password: ", true)?)
+                },
+            };
+            let created = accounts.add_user(user, Timestamp::now()).await.map_err(|e| e.public_message())?;
+            println!("Created associate '{}' with id {}.", created.name, created.id);
+            Ok(())
+        }
+        UserCommand::List => list(&accounts).await,
+        UserCommand::Retire { name } => {
+            let retired = accounts.retire_user(&name, Timestamp::now()).await.map_err(|e| e.public_message())?;
+            println!("Retired associate '{}' (id {}); its tickets are revoked.", retired.name, retired.id);
+            Ok(())
+        }
+    }
+}
+
+async fn list(accounts: &Accounts) -> Result<(), String> {
+    let all = accounts.store().list_associates().await.map_err(|e| e.to_string())?;
+    println!("{:>6}  {:<20} {:<24} {:<9} {:<8} RIGHTS", "ID", "NAME", "FULL NAME", "TYPE", "STATUS");
+    for a in all {
+        let rights: Vec<&str> = a.rights.iter().map(|r| r.as_str()).collect();
+        let status = if a.retired { "retired" } else { "active" };
+        println!(
+            "{:>6}  {:<20} {:<24} {:<9} {:<8} {}",
+            a.id,
+            a.name,
+            a.full_name,
+            a.user_type.as_str(),
+            status,
+            rights.join(",")
+        );
+    }
+    Ok(())
+}

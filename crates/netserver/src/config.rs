@@ -1,0 +1,144 @@
+//! Configuration, layered: built-in defaults, then a TOML file, then `NETSERVER_*`
+//! environment variables and command-line flags (clap reads those two). Secrets never
+//! live here, so the whole configuration may be printed.
+
+use std::path::Path;
+use std::time::Duration;
+
+use accounts::{KdfParams, PasswordPolicy, Settings};
+use serde::Deserialize;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE: &str = "sqlite://netserver.db";
+
+/// The TOML file's shape; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database: Option<String>,
+    #[serde(default)]
+    pub kdf: KdfSection,
+    #[serde(default)]
+    pub tickets: TicketSection,
+    #[serde(default)]
+    pub password: PasswordSection,
+    #[serde(default)]
+    pub soap: SoapSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KdfSection {
+    pub memory_kib: Option<u32>,
+    pub iterations: Option<u32>,
+    pub parallelism: Option<u32>,
+    /// Concurrent hashes; defaults to the number of cores.
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketSection {
+    pub lifetime_seconds: Option<u64>,
+    pub renew_on_use: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordSection {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoapSection {
+    pub max_message_bytes: Option<usize>,
+    pub max_depth: Option<u32>,
+    pub max_nodes: Option<u32>,
+    /// Send application errors as SOAP faults instead of `Succeeded=false` + `ExceptionInfo`.
+    pub faults: Option<bool>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> Result<FileConfig, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read configuration file {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("configuration file {}: {e}", path.display()))
+    }
+
+    pub fn kdf(&self) -> KdfParams {
+        let d = KdfParams::default();
+        KdfParams {
+            m_kib: self.kdf.memory_kib.unwrap_or(d.m_kib),
+            t: self.kdf.iterations.unwrap_or(d.t),
+            p: self.kdf.parallelism.unwrap_or(d.p),
+        }
+    }
+
+    pub fn kdf_workers(&self) -> usize {
+        self.kdf
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    pub fn settings(&self) -> Result<Settings, String> {
+        let d = Settings::default();
+        let policy = PasswordPolicy {
+            min_len: self.password.min_length.unwrap_or(d.policy.min_len),
+            max_len: self.password.max_length.unwrap_or(d.policy.max_len),
+        };
+        if policy.min_len == 0 || policy.min_len > policy.max_len {
+            return Err(format!(
+                "password.min_length ({}) must be at least 1 and at most password.max_length ({})",
+                policy.min_len, policy.max_len
+            ));
+        }
+        Ok(Settings {
+            policy,
+            ticket_ttl: self
+                .tickets
+                .lifetime_seconds
+                .map_or(d.ticket_ttl, Duration::from_secs),
+            renew_tickets: self.tickets.renew_on_use.unwrap_or(d.renew_tickets),
+        })
+    }
+
+    pub fn server(&self) -> server::ServerConfig {
+        let d = server::ServerConfig::default();
+        server::ServerConfig {
+            limits: soap::Limits {
+                max_bytes: self.soap.max_message_bytes.unwrap_or(d.limits.max_bytes),
+                max_depth: self.soap.max_depth.unwrap_or(d.limits.max_depth),
+                max_nodes: self.soap.max_nodes.unwrap_or(d.limits.max_nodes),
+            },
+            faults: self.soap.faults.unwrap_or(d.faults),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_values_override_defaults() {
+        let f: FileConfig = toml::from_str(
+            "listen = \"0.0.0.0:9\"\n[kdf]\nmemory_kib = 64\n[password]\nmin_length = 12\n[soap]\nfaults = true\n",
+        )
+        .unwrap();
+        assert_eq!(f.listen.as_deref(), Some("0.0.0.0:9"));
+        assert_eq!(f.kdf().m_kib, 64);
+        assert_eq!(f.kdf().t, 2);
+        assert_eq!(f.settings().unwrap().policy.min_len, 12);
+        assert!(f.server().faults);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_policies_are_refused() {
+        assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
+        let f: FileConfig = toml::from_str("[password]\nmin_length = 300\n").unwrap();
+        assert!(f.settings().unwrap_err().contains("min_length"));
+    }
+}

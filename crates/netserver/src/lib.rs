@@ -1,0 +1,11 @@
+//! The netserver binary's library half: configuration, command-line interface and the
+//! wiring of store, domain and HTTP server. `main.rs` only calls `run`.
+#![deny(clippy::unwrap_used)]
+
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod config;
+pub mod wiring;
+
+pub use cli::run;

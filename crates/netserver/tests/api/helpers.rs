@@ -1,0 +1,221 @@
+//! `spawn_app` and the small SOAP helpers the tests share.
+
+use std::path::PathBuf;
+
+use accounts::{Accounts, KdfParams, NewUser, Right, Secret, Settings, Timestamp, UserType};
+use netserver::wiring;
+use server::ServerConfig;
+
+pub const NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services88";
+pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+pub const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
+pub struct TestApp {
+    pub base: String,
+    pub accounts: Accounts,
+    pub admin_id: i32,
+    pub db_path: PathBuf,
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(ServerConfig::default(), Settings::default()).await
+}
+
+pub async fn spawn_app_with(config: ServerConfig, settings: Settings) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("test.db");
+    let url = format!("sqlite://{}", db_path.display());
+    let accounts = wiring::accounts(&url, KdfParams::insecure_for_tests(), 2, settings)
+        .await
+        .unwrap();
+    let running = wiring::start("127.0.0.1:0", accounts.clone(), config).await.unwrap();
+    let app = TestApp {
+        base: format!("http://{}", running.addr),
+        accounts,
+        admin_id: 0,
+        db_path,
+        http: reqwest::Client::new(),
+        _dir: dir,
+    };
+    let admin = app.add_user("admin", &[Right::AdminAll], ADMIN_PASSWORD).await;
+    TestApp { admin_id: admin, ..app }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn add_user(&self, name: &str, rights: &[Right], password: &str) -> i32 {
+        let user = NewUser {
+            name: name.into(),
+            full_name: format!("{name} Testsson"),
+            user_type: UserType::Internal,
+            rights: rights.to_vec(),
+            password: Some(Secret::new(password)),
+        };
+        self.accounts.add_user(user, Timestamp::now()).await.unwrap().id
+    }
+
+    /// Logs in over SOAP 1.1 and returns the ticket, or `None` if refused.
+    pub async fn login(&self, name: &str, password: &str) -> Option<String> {
+        let reply = self.soap11("SoPrincipal", "AuthenticateUsernamePassword", &auth_body(name, password), None).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let doc = roxmltree::Document::parse(&reply.body).unwrap();
+        let ok = text(&doc, "AuthenticationSucceeded").unwrap();
+        (ok == "true").then(|| text(&doc, "Ticket").unwrap())
+    }
+
+    pub async fn admin_ticket(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, headers: &[(&str, &str)], body: impl Into<reqwest::Body>) -> Reply {
+        let mut req = self.http.post(self.url(path)).body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        Reply { status, content_type, body: resp.text().await.unwrap() }
+    }
+
+    pub async fn soap11(&self, agent: &str, op: &str, body: &str, ticket: Option<&str>) -> Reply {
+        let action = format!("\"{NS}/{agent}/{op}\"");
+        let env = envelope(SOAP11, ticket, body);
+        self.post(
+            &format!("/Remote/Services88/{agent}.svc"),
+            &[("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", &action)],
+            env,
+        )
+        .await
+    }
+
+    pub async fn soap12(&self, agent: &str, op: &str, body: &str, ticket: Option<&str>) -> Reply {
+        let ct = format!("application/soap+xml; charset=utf-8; action=\"{NS}/{agent}/{op}\"");
+        let env = envelope(SOAP12, ticket, body);
+        self.post(&format!("/Remote/Services88/{agent}.svc"), &[("Content-Type", &ct)], env).await
+    }
+
+    pub async fn set_password(&self, ticket: Option<&str>, id: &str, password: &str) -> Answer {
+        let reply = self.soap11("User", "SetPassword", &set_password_body(id, password), ticket).await;
+        Answer::read(&reply)
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+pub fn auth_body(name: &str, password: &str) -> String {
+    format!(
+        "<AuthenticateUsernamePassword xmlns=\"{NS}\"><UserName>{}</UserName><Password>{}</Password></AuthenticateUsernamePassword>",
+        escape(name),
+        escape(password)
+    )
+}
+
+pub fn set_password_body(id: &str, password: &str) -> String {
+    format!(
+        "<SetPassword xmlns=\"{NS}\"><AssociateId>{id}</AssociateId><Password>{}</Password></SetPassword>",
+        escape(password)
+    )
+}
+
+pub fn envelope(env_ns: &str, ticket: Option<&str>, body: &str) -> String {
+    let creds = ticket
+        .map(|t| format!("<Credentials xmlns=\"{NS}\"><Ticket>{}</Ticket></Credentials>", escape(t)))
+        .unwrap_or_default();
+    format!("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"{env_ns}\"><s:Header>{creds}</s:Header><s:Body>{body}</s:Body></s:Envelope>")
+}
+
+/// Text of the first element with this local name.
+pub fn text(doc: &roxmltree::Document<'_>, local: &str) -> Option<String> {
+    doc.descendants()
+        .find(|n| n.is_element() && n.tag_name().name() == local)
+        .map(|n| n.descendants().filter_map(|d| d.text()).collect())
+}
+
+/// What a SOAP answer said, read from its XML.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub envelope_ns: String,
+    pub response: Option<String>,
+    pub succeeded: Option<String>,
+    pub exception_type: Option<String>,
+    pub message: Option<String>,
+    pub fault_code: Option<String>,
+    pub fault_reason: Option<String>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn read(reply: &Reply) -> Answer {
+        let doc = roxmltree::Document::parse(&reply.body)
+            .unwrap_or_else(|e| panic!("not XML ({e}): {}", reply.body));
+        let fault = doc.descendants().find(|n| n.tag_name().name() == "Fault");
+        let fault_code = fault.and_then(|f| {
+            f.descendants()
+                .find(|n| matches!(n.tag_name().name(), "faultcode" | "Value"))
+                .and_then(|n| n.text())
+                .map(str::to_owned)
+        });
+        let fault_reason = fault.and_then(|f| {
+            f.descendants()
+                .find(|n| matches!(n.tag_name().name(), "faultstring" | "Text"))
+                .and_then(|n| n.text())
+                .map(str::to_owned)
+        });
+        Answer {
+            status: reply.status,
+            envelope_ns: doc.root_element().tag_name().namespace().unwrap_or("").to_owned(),
+            response: text(&doc, "Response"),
+            succeeded: text(&doc, "Succeeded"),
+            exception_type: text(&doc, "ExceptionType"),
+            message: text(&doc, "Message"),
+            fault_code,
+            fault_reason,
+            body: reply.body.clone(),
+        }
+    }
+
+    /// Asserts the NetServer-style failure: HTTP 200, Succeeded=false, Response=false and
+    /// this ExceptionType.
+    #[track_caller]
+    pub fn assert_exception(&self, exception_type: &str) {
+        assert_eq!(self.status, 200, "{}", self.body);
+        assert_eq!(self.succeeded.as_deref(), Some("false"), "{}", self.body);
+        assert_eq!(self.response.as_deref(), Some("false"), "{}", self.body);
+        assert_eq!(self.exception_type.as_deref(), Some(exception_type), "{}", self.body);
+    }
+
+    #[track_caller]
+    pub fn assert_success(&self) {
+        assert_eq!(self.status, 200, "{}", self.body);
+        assert_eq!(self.succeeded.as_deref(), Some("true"), "{}", self.body);
+        assert_eq!(self.response.as_deref(), Some("true"), "{}", self.body);
+        assert_eq!(self.exception_type, None, "{}", self.body);
+    }
+
+    #[track_caller]
+    pub fn assert_fault(&self, status: u16, reason_contains: &str) {
+        assert_eq!(self.status, status, "{}", self.body);
+        let reason = self.fault_reason.as_deref().unwrap_or_else(|| panic!("no fault: {}", self.body));
+        assert!(reason.contains(reason_contains), "reason '{reason}' lacks '{reason_contains}'");
+    }
+}

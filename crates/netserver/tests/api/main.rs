@@ -1,0 +1,14 @@
+//! The one integration-test binary: a real netserver on port 0 over real HTTP, a fresh
+//! SQLite store per test, cheap Argon2id parameters.
+
+mod auth;
+mod cli;
+mod doc_example;
+mod helpers;
+mod protocol;
+mod raw;
+mod refusals;
+mod set_password;
+mod wire_samples;
+mod wsdl;
+mod zeep;

@@ -1,0 +1,142 @@
+//! The one HTTP entry point: routes GET to the WSDL/info pages and health, POST to the
+//! SOAP pipeline (read body within limits → parse → cross-check action → agent → write).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use accounts::{CallContext, Secret, Timestamp};
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use soap::{Fault, SoapError, SoapVersion};
+
+use crate::agents;
+use crate::errors;
+use crate::routes::{parse_path, Endpoint};
+use crate::wsdl;
+use crate::AppState;
+
+pub async fn handle(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if path.eq_ignore_ascii_case("/health") {
+        return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"status\":\"ok\"}")
+            .into_response();
+    }
+    let Some(endpoint) = parse_path(&path) else {
+        return (StatusCode::NOT_FOUND, "no such service\n").into_response();
+    };
+    match *request.method() {
+        Method::GET | Method::HEAD => describe(&endpoint, &request),
+        Method::POST => soap_call(&state, &endpoint, peer, request).await,
+        _ => (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD, POST")], "use POST for SOAP calls, GET for the WSDL\n")
+            .into_response(),
+    }
+}
+
+/// `?wsdl` / `?singleWsdl` (any case) gives the WSDL; anything else the info page.
+fn describe(endpoint: &Endpoint, request: &Request) -> Response {
+    let address = address(endpoint, request.headers());
+    let wants_wsdl = request.uri().query().is_some_and(|q| {
+        q.split('&').any(|p| {
+            let key = p.split('=').next().unwrap_or("");
+            key.eq_ignore_ascii_case("wsdl") || key.eq_ignore_ascii_case("singlewsdl")
+        })
+    });
+    if wants_wsdl {
+        let doc = wsdl::wsdl(endpoint.service, &address);
+        ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], doc).into_response()
+    } else {
+        let page = wsdl::info_page(endpoint.service, &address);
+        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    }
+}
+
+/// The service address as the client reached it, from its `Host` header.
+fn address(endpoint: &Endpoint, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c)))
+        .unwrap_or("localhost");
+    format!("http://{host}{}", endpoint.svc_path)
+}
+
+async fn soap_call(state: &AppState, endpoint: &Endpoint, peer: SocketAddr, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let content_type = header_str(&headers, header::CONTENT_TYPE);
+    let hint = SoapVersion::from_content_type(content_type.unwrap_or(""));
+    if let Some(ct) = content_type {
+        if !acceptable_content_type(ct) {
+            let fault = Fault::new(hint, SoapError::UnsupportedMediaType(ct.to_owned()));
+            return errors::fault_response(&fault, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        }
+    }
+    let limit = state.config.limits.max_bytes;
+    let body = match to_bytes(request.into_body(), limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            let fault = Fault::new(hint, SoapError::TooLarge { limit });
+            return errors::fault_response(&fault, StatusCode::PAYLOAD_TOO_LARGE);
+        }
+    };
+    let parsed = match soap::parse_request(&body, hint, &state.config.limits) {
+        Ok(r) => r,
+        Err(fault) => return errors::fault_status(&fault),
+    };
+    let soap_action = header_str(&headers, "soapaction");
+    if let Some(action) = soap::action_from_headers(content_type, soap_action) {
+        if !action_names(&action, &parsed.operation.name) {
+            let error = SoapError::ActionMismatch { action, operation: parsed.operation.name.clone() };
+            return errors::fault_status(&Fault::new(parsed.version, error));
+        }
+    }
+    let ctx = CallContext {
+        ticket: parsed.headers.ticket.clone().map(Secret::new),
+        app_token: parsed.headers.application_token.clone().map(Secret::new),
+        client: Some(peer.ip().to_string()),
+        now: Timestamp::now(),
+    };
+    match agents::call(&state.accounts, endpoint.service, &parsed, &ctx).await {
+        Ok(reply) => errors::reply_response(parsed.version, reply, state.config.faults),
+        Err(error) => errors::fault_status(&Fault::new(parsed.version, error)),
+    }
+}
+
+/// The action cross-check: an action names an operation by its last path segment
+/// (`…/Services88/User/SetPassword`; older generated proxies send `…/Services88/SetPassword`).
+fn action_names(action: &str, operation: &str) -> bool {
+    action.rsplit('/').next().is_some_and(|last| last == operation)
+}
+
+fn acceptable_content_type(ct: &str) -> bool {
+    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    matches!(media.as_str(), "text/xml" | "application/soap+xml" | "application/xml")
+}
+
+fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Used by `errors` to build a bare body response.
+pub fn xml(version: SoapVersion, status: StatusCode, bytes: Vec<u8>) -> Response {
+    (status, [(header::CONTENT_TYPE, version.content_type())], Body::from(bytes)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_are_checked_by_their_last_segment() {
+        let op = "SetPassword";
+        assert!(action_names("http://www.superoffice.net/ws/crm/NetServer/Services88/User/SetPassword", op));
+        assert!(action_names("http://www.superoffice.net/ws/crm/NetServer/Services88/SetPassword", op));
+        assert!(!action_names("http://www.superoffice.net/ws/crm/NetServer/Services88/User/ChangePassword", op));
+        assert!(!action_names("SetPasswordX", op));
+    }
+}

@@ -1,0 +1,70 @@
+//! Which service a request path names. IIS matches paths case-insensitively, SuperOffice
+//! Online puts a customer segment first (`/Cust12345/Remote/Services88/User.svc`), and
+//! some generated clients add `/soap12` after the `.svc`; all of these reach the service.
+
+use crate::wsdl::Service;
+
+/// A matched SOAP endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub service: Service,
+    /// The customer segment, if any (ignored until tenants exist).
+    pub customer: Option<String>,
+    /// The path as the client wrote it, up to and including `.svc`, for WSDL addresses.
+    pub svc_path: String,
+}
+
+/// `None` when the path names no service of ours.
+pub fn parse_path(path: &str) -> Option<Endpoint> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let at = segments.iter().position(|s| s.eq_ignore_ascii_case("services88"))?;
+    let service = match segments.get(at + 1)?.to_ascii_lowercase().as_str() {
+        "user.svc" => Service::User,
+        "soprincipal.svc" => Service::SoPrincipal,
+        _ => return None,
+    };
+    let rest = &segments[at + 2..];
+    if !(rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("soap12"))) {
+        return None;
+    }
+    let customer = match &segments[..at] {
+        [] => None,
+        [remote] if remote.eq_ignore_ascii_case("remote") => None,
+        [cust, remote] if remote.eq_ignore_ascii_case("remote") => Some((*cust).to_owned()),
+        _ => return None,
+    };
+    let svc_path = format!("/{}", segments[..at + 2].join("/"));
+    Some(Endpoint { service, customer, svc_path })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_case_insensitively_with_optional_prefixes() {
+        let e = parse_path("/Remote/Services88/User.svc").unwrap();
+        assert_eq!(e.service, Service::User);
+        assert_eq!(e.customer, None);
+        assert_eq!(parse_path("/remote/services88/USER.SVC").unwrap().service, Service::User);
+        let e = parse_path("/Cust12345/Remote/Services88/SoPrincipal.svc").unwrap();
+        assert_eq!(e.service, Service::SoPrincipal);
+        assert_eq!(e.customer.as_deref(), Some("Cust12345"));
+        assert_eq!(e.svc_path, "/Cust12345/Remote/Services88/SoPrincipal.svc");
+        assert!(parse_path("/Services88/User.svc/soap12").is_some());
+    }
+
+    #[test]
+    fn refuses_other_paths() {
+        for p in [
+            "/",
+            "/Remote/Services88/Contact.svc",
+            "/Remote/Services88/User.svc/extra",
+            "/a/b/Remote/Services88/User.svc",
+            "/Cust1/Other/Services88/User.svc",
+            "/Remote/Services87/User.svc",
+        ] {
+            assert!(parse_path(p).is_none(), "{p}");
+        }
+    }
+}

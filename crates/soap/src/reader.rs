@@ -1,0 +1,294 @@
+//! The request envelope reader.
+//!
+//! Order of work: byte checks (`scan`), then `roxmltree` with DTDs refused and a node
+//! limit, then the envelope namespace (which decides the version, whatever the HTTP
+//! content type said), a depth walk over the tree, mustUnderstand, headers and body.
+//!
+//! Headers are looked for inside `Header` and also as direct children of `Envelope`,
+//! because SuperOffice's documentation examples put `ApplicationToken` and `Credentials`
+//! there and people copy those examples.
+
+use roxmltree::{Document, Node, ParsingOptions};
+
+use crate::model::{Operation, Param, Request, RequestHeaders, TimeZone};
+use crate::xsd::{is_nil_value, parse_xs_boolean, parse_xs_int};
+use crate::{scan, Fault, Limits, SoapError, SoapVersion, SERVICES88_NS, XSI_NS};
+
+/// The three Services88 request headers, always understood.
+const OWN_HEADERS: [&str; 3] = ["ApplicationToken", "Credentials", "TimeZone"];
+
+/// SOAP 1.2 roles this server plays; a block aimed at any other role is not for us.
+const V12_OUR_ROLES: [&str; 2] = [
+    "http://www.w3.org/2003/05/soap-envelope/role/next",
+    "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver",
+];
+/// The SOAP 1.1 actor every node plays.
+const V11_NEXT_ACTOR: &str = "http://schemas.xmlsoap.org/soap/actor/next";
+
+/// Parse a request envelope. `hint` is the version guessed from Content-Type; it is used for the error's version
+/// when the envelope itself cannot be read. The three Services88 headers are always understood.
+pub fn parse_request(body: &[u8], hint: SoapVersion, limits: &Limits) -> Result<Request, Fault> {
+    parse_request_with(body, hint, limits, &[])
+}
+
+/// [`parse_request`] for a caller that understands more header blocks: `understood` lists
+/// their (namespace, local name) so that `mustUnderstand` on them is not a fault.
+pub fn parse_request_with(
+    body: &[u8],
+    hint: SoapVersion,
+    limits: &Limits,
+    understood: &[(&str, &str)],
+) -> Result<Request, Fault> {
+    let text = scan::prepare(body, limits).map_err(|e| Fault::new(hint, e))?;
+    let options = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: limits.max_nodes,
+    };
+    let doc = Document::parse_with_options(text, options)
+        .map_err(|e| Fault::new(hint, xml_error(&e, limits)))?;
+    let root = doc
+        .root()
+        .first_element_child()
+        .ok_or_else(|| Fault::new(hint, SoapError::Malformed("there is no root element".into())))?;
+    let version = envelope_version(root);
+    // Once the root is known to be an envelope, every later fault speaks its version.
+    let fault_version = *version.as_ref().unwrap_or(&hint);
+    check_depth(root, limits.max_depth).map_err(|e| Fault::new(fault_version, e))?;
+    let version = version.map_err(|e| Fault::new(hint, e))?;
+    read_envelope(root, version, understood).map_err(|e| Fault::new(version, e))
+}
+
+fn envelope_version(root: Node) -> Result<SoapVersion, SoapError> {
+    if root.tag_name().name() != "Envelope" {
+        return Err(SoapError::NotAnEnvelope);
+    }
+    let ns = root.tag_name().namespace().unwrap_or("");
+    SoapVersion::from_envelope_ns(ns).ok_or_else(|| SoapError::WrongEnvelopeNamespace(ns.to_owned()))
+}
+
+/// The authoritative depth check over the tree (the byte scan is only a stack guard).
+/// An explicit stack, so a deep tree cannot recurse us into trouble either.
+fn check_depth(root: Node, max_depth: u32) -> Result<(), SoapError> {
+    let mut stack = vec![(root, 1u32)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > max_depth {
+            return Err(SoapError::TooDeep { limit: max_depth });
+        }
+        stack.extend(node.children().filter(Node::is_element).map(|c| (c, depth + 1)));
+    }
+    Ok(())
+}
+
+fn read_envelope(
+    env: Node,
+    version: SoapVersion,
+    understood: &[(&str, &str)],
+) -> Result<Request, SoapError> {
+    let env_ns = version.envelope_ns();
+    let header = child(env, env_ns, "Header");
+    if let Some(header) = header {
+        check_must_understand(header, version, understood)?;
+    }
+    let body = child(env, env_ns, "Body").ok_or(SoapError::NoBody)?;
+    let op = body
+        .children()
+        .find(Node::is_element)
+        .ok_or(SoapError::EmptyBody)?;
+    Ok(Request {
+        version,
+        headers: read_headers(env, header)?,
+        operation: read_operation(op),
+    })
+}
+
+fn check_must_understand(
+    header: Node,
+    version: SoapVersion,
+    understood: &[(&str, &str)],
+) -> Result<(), SoapError> {
+    let env_ns = version.envelope_ns();
+    let mut refused = Vec::new();
+    for block in header.children().filter(Node::is_element) {
+        let must = block
+            .attribute((env_ns, "mustUnderstand"))
+            .and_then(parse_xs_boolean)
+            .unwrap_or(false);
+        if !must || !targets_us(block, version) {
+            continue;
+        }
+        let ns = block.tag_name().namespace().unwrap_or("");
+        let local = block.tag_name().name();
+        let ours = ns == SERVICES88_NS && OWN_HEADERS.contains(&local);
+        if !ours && !understood.contains(&(ns, local)) {
+            refused.push((ns.to_owned(), local.to_owned()));
+        }
+    }
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(SoapError::MustUnderstand(refused))
+    }
+}
+
+/// Whether a header block is aimed at the ultimate receiver (absent role/actor included).
+fn targets_us(block: Node, version: SoapVersion) -> bool {
+    let env_ns = version.envelope_ns();
+    match version {
+        SoapVersion::V12 => block
+            .attribute((env_ns, "role"))
+            .map_or(true, |r| r.is_empty() || V12_OUR_ROLES.contains(&r)),
+        SoapVersion::V11 => block
+            .attribute((env_ns, "actor"))
+            .map_or(true, |a| a.is_empty() || a == V11_NEXT_ACTOR),
+    }
+}
+
+fn read_headers(env: Node, header: Option<Node>) -> Result<RequestHeaders, SoapError> {
+    // Inside Header first; directly under Envelope as the documentation examples do.
+    let find = |local: &str| {
+        header
+            .and_then(|h| child(h, SERVICES88_NS, local))
+            .or_else(|| child(env, SERVICES88_NS, local))
+    };
+    let application_token = find("ApplicationToken").and_then(string_value);
+    let ticket = find("Credentials")
+        .filter(|c| !is_nil(*c))
+        .and_then(|c| child(c, SERVICES88_NS, "Ticket"))
+        .and_then(string_value);
+    let time_zone = match find("TimeZone").filter(|t| !is_nil(*t)) {
+        None => None,
+        Some(tz) => Some(TimeZone {
+            id: match child(tz, SERVICES88_NS, "SoTimeZoneId").and_then(string_value) {
+                None => None,
+                Some(text) => Some(parse_xs_int(&text).ok_or_else(|| SoapError::InvalidValue {
+                    element: "SoTimeZoneId".to_owned(),
+                    expected: "xs:int",
+                })?),
+            },
+            location_code: child(tz, SERVICES88_NS, "SoTimeZoneLocationCode")
+                .and_then(string_value),
+        }),
+    };
+    Ok(RequestHeaders {
+        application_token,
+        ticket,
+        time_zone,
+    })
+}
+
+fn read_operation(op: Node) -> Operation {
+    Operation {
+        namespace: op.tag_name().namespace().unwrap_or("").to_owned(),
+        name: op.tag_name().name().to_owned(),
+        params: op
+            .children()
+            .filter(Node::is_element)
+            .map(|p| Param {
+                namespace: p.tag_name().namespace().unwrap_or("").to_owned(),
+                name: p.tag_name().name().to_owned(),
+                value: string_value(p),
+            })
+            .collect(),
+    }
+}
+
+/// First element child with this namespace URI and local name.
+fn child<'a, 'i>(parent: Node<'a, 'i>, ns: &str, local: &str) -> Option<Node<'a, 'i>> {
+    parent
+        .children()
+        .find(|c| c.is_element() && c.has_tag_name((ns, local)))
+}
+
+fn is_nil(node: Node) -> bool {
+    node.attribute((XSI_NS, "nil")).is_some_and(is_nil_value)
+}
+
+/// All descendant text (references and CDATA already resolved by the parser, comments
+/// left out), untrimmed; None when the element is nil.
+fn string_value(node: Node) -> Option<String> {
+    if is_nil(node) {
+        return None;
+    }
+    Some(
+        node.descendants()
+            .filter(Node::is_text)
+            .filter_map(|t| t.text())
+            .collect(),
+    )
+}
+
+/// Maps a parser error to a refusal. Only the kind of problem and its position are kept:
+/// some parser messages quote names or characters from the input, which could be part of
+/// a password.
+fn xml_error(e: &roxmltree::Error, limits: &Limits) -> SoapError {
+    use roxmltree::Error as E;
+    let what = match e {
+        E::DtdDetected => return SoapError::DtdForbidden,
+        E::NodesLimitReached => {
+            return SoapError::TooManyNodes {
+                limit: limits.max_nodes,
+            }
+        }
+        E::NoRootNode => return SoapError::Malformed("there is no root element".into()),
+        E::UnclosedRootNode | E::UnexpectedEndOfStream => {
+            return SoapError::Malformed("the document ends before the root element is closed".into())
+        }
+        E::AttributesLimitReached | E::NamespacesLimitReached => {
+            return SoapError::Malformed("too many attributes or namespaces".into())
+        }
+        E::UnexpectedCloseTag(..) | E::UnexpectedEntityCloseTag(_) => {
+            "a closing tag does not match the open element"
+        }
+        E::UnknownNamespace(..) => "a name uses an undeclared namespace prefix",
+        E::UnknownEntityReference(..) => "a reference to an undefined entity",
+        E::MalformedEntityReference(_) => "a malformed entity or character reference",
+        E::EntityReferenceLoop(_) => "entity references nest too deeply",
+        E::DuplicatedAttribute(..) => "an attribute appears twice on one element",
+        E::DuplicatedNamespace(..) => "a namespace prefix is declared twice on one element",
+        E::InvalidAttributeValue(_) => "an attribute value contains '<'",
+        E::NonXmlChar(..) => "a character that XML does not allow",
+        E::InvalidComment(_) => "a comment contains '--'",
+        E::InvalidCharacterData(_) => "text contains ']]>'",
+        E::UnexpectedDeclaration(_) => "an XML declaration that is not at the very start",
+        E::InvalidName(_) => "an invalid name",
+        E::InvalidXmlPrefixUri(_) | E::UnexpectedXmlUri(_) | E::UnexpectedXmlnsUri(_) => {
+            "a misuse of the reserved xml or xmlns namespace"
+        }
+        E::InvalidElementNamePrefix(_) => "an element named with the xmlns prefix",
+        _ => "unexpected markup",
+    };
+    let pos = e.pos();
+    SoapError::Malformed(format!("{what} at line {}, column {}", pos.row, pos.col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_dtd_error_maps_even_without_the_scan() {
+        // The byte scan refuses DOCTYPE first; this covers the parser's own refusal.
+        let e = Document::parse("<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>").err();
+        let e = e.map(|e| xml_error(&e, &Limits::default()));
+        assert_eq!(e, Some(SoapError::DtdForbidden));
+    }
+
+    #[test]
+    fn parser_messages_do_not_echo_input() {
+        let limits = Limits::default();
+        for xml in [
+            "<a>secret&secretentity;</a>",
+            "<a>\u{1}secret</a>",
+            "<secretname></othersecret>",
+            "<a secretattr='1' secretattr='2'/>",
+            "<zz:secret/>",
+        ] {
+            let e = Document::parse(xml).err().map(|e| xml_error(&e, &limits));
+            let Some(SoapError::Malformed(text)) = e else {
+                panic!("{xml}: {e:?}");
+            };
+            assert!(!text.contains("secret"), "{text}");
+            assert!(text.contains("line 1, column"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,643 @@
+//! The backend conformance suite: checks every `Store` implementation must pass.
+//!
+//! Each check is a `pub async fn` taking a fresh, empty `Arc<dyn Store>` and panicking on
+//! failure; it knows nothing of the backend. A backend's test file instantiates the whole
+//! suite with [`conformance_tests!`](crate::conformance_tests), given an async factory
+//! returning `(guard, Arc<dyn Store>)` (the guard keeps a temporary file or database alive
+//! for the duration of one test):
+//!
+//! ```text
+//! async fn fresh() -> (tempfile::TempDir, Arc<dyn Store>) { … }
+//! store::conformance_tests!(fresh);
+//! ```
+//!
+//! Not part of the stable API; public only so that each backend's tests can share it.
+
+use std::sync::Arc;
+
+use accounts::{
+    AssociateId, AuditEvent, NewAssociate, Outcome, PasswordChange, Right, Store, StoreError,
+    TicketRecord, Timestamp, UserType,
+};
+
+/// Generates one `#[tokio::test]` per conformance check. `$factory` is a path to an
+/// `async fn() -> (G, Arc<dyn Store>)`; `G` is dropped at the end of the test.
+///
+/// With an explicit list after a `;`, only those checks are generated.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($factory:path) => {
+        $crate::conformance_tests!($factory;
+            associate_round_trip,
+            name_lookup_is_case_insensitive,
+            duplicate_name_is_conflict,
+            list_is_ordered_by_id_and_counted,
+            retire_revokes_tickets,
+            tickets_round_trip,
+            ticket_errors,
+            password_change_revokes_other_tickets_and_audits,
+            password_change_for_unknown_associate_changes_nothing,
+            update_password_hash_keeps_tickets,
+            audit_recent_is_newest_first_and_limited,
+            concurrent_access,
+        );
+    };
+    ($factory:path; $($check:ident),+ $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                let (_guard, store) = $factory().await;
+                $crate::conformance::$check(store).await;
+            }
+        )+
+    };
+}
+
+const HASH_A: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA";
+const HASH_B: &str = "$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0MTIz$bmV3aGFzaG5ld2hhc2huZXc";
+
+fn person(name: &str) -> NewAssociate {
+    NewAssociate {
+        name: name.to_owned(),
+        full_name: format!("{name} Testperson"),
+        user_type: UserType::Internal,
+        rights: vec![],
+        password_hash: Some(HASH_A.to_owned()),
+    }
+}
+
+fn ticket(id: &str, associate_id: AssociateId, expires_at: i64) -> TicketRecord {
+    let mut digest = [0u8; 32];
+    for (i, b) in id.bytes().enumerate() {
+        digest[i % 32] ^= b;
+    }
+    digest[31] = 0xff;
+    TicketRecord {
+        id: id.to_owned(),
+        digest,
+        associate_id,
+        created_at: Timestamp(1_000),
+        expires_at: Timestamp(expires_at),
+    }
+}
+
+fn event(at: i64, operation: &str) -> AuditEvent {
+    AuditEvent {
+        at: Timestamp(at),
+        actor: Some(1),
+        target: Some(2),
+        operation: operation.to_owned(),
+        outcome: Outcome::Success,
+        client: Some("203.0.113.9".to_owned()),
+    }
+}
+
+async fn insert(store: &Arc<dyn Store>, new: NewAssociate) -> accounts::Associate {
+    store
+        .insert_associate(new)
+        .await
+        .expect("insert_associate failed")
+}
+
+async fn has_ticket(store: &Arc<dyn Store>, id: &str) -> bool {
+    store.ticket(id).await.expect("ticket failed").is_some()
+}
+
+/// Inserted associates come back whole, by id, with ids from 1 up.
+pub async fn associate_round_trip(store: Arc<dyn Store>) {
+    assert_eq!(store.count_associates().await.expect("count"), 0);
+    assert!(store.list_associates().await.expect("list").is_empty());
+
+    let a = insert(
+        &store,
+        NewAssociate {
+            name: "Alice".into(),
+            full_name: "Alice Liddell".into(),
+            user_type: UserType::Internal,
+            rights: vec![Right::AdminUsers, Right::AdminAll],
+            password_hash: Some(HASH_A.into()),
+        },
+    )
+    .await;
+    assert!(a.id >= 1, "ids start at 1, got {}", a.id);
+    assert_eq!(a.name, "Alice");
+    assert_eq!(a.full_name, "Alice Liddell");
+    assert_eq!(a.user_type, UserType::Internal);
+    assert_eq!(a.rights, vec![Right::AdminAll, Right::AdminUsers]);
+    assert!(!a.retired);
+    assert_eq!(a.password_hash.as_deref(), Some(HASH_A));
+
+    let b = insert(
+        &store,
+        NewAssociate {
+            name: "robot".into(),
+            full_name: String::new(),
+            user_type: UserType::System,
+            rights: vec![],
+            password_hash: None,
+        },
+    )
+    .await;
+    assert!(b.id > a.id);
+    assert_eq!(b.rights, vec![]);
+    assert_eq!(b.password_hash, None);
+
+    assert_eq!(store.associate_by_id(a.id).await.expect("by id"), Some(a));
+    assert_eq!(
+        store.associate_by_id(b.id).await.expect("by id"),
+        Some(b.clone())
+    );
+    for missing in [0, -1, b.id + 1000, AssociateId::MAX, AssociateId::MIN] {
+        assert_eq!(store.associate_by_id(missing).await.expect("by id"), None);
+    }
+
+    for t in [
+        UserType::Internal,
+        UserType::Resource,
+        UserType::External,
+        UserType::System,
+    ] {
+        let mut new = person(&format!("type-{}", t.as_str()));
+        new.user_type = t;
+        new.rights = vec![Right::AdminUsers];
+        let got = insert(&store, new).await;
+        let again = store.associate_by_id(got.id).await.expect("by id");
+        assert_eq!(again.as_ref().map(|x| x.user_type), Some(t));
+        assert_eq!(again.map(|x| x.rights), Some(vec![Right::AdminUsers]));
+    }
+    assert_eq!(store.count_associates().await.expect("count"), 6);
+}
+
+/// Log-in names match case-insensitively, beyond ASCII too, and keep their spelling.
+pub async fn name_lookup_is_case_insensitive(store: Arc<dyn Store>) {
+    let alice = insert(&store, person("Alice")).await;
+    let ase = insert(&store, person("ÅSE")).await;
+    let aeoa = insert(&store, person("ÆØÅ-Ölund")).await;
+
+    for name in ["Alice", "alice", "ALICE", "aLiCe"] {
+        let got = store.associate_by_name(name).await.expect("by name");
+        assert_eq!(got.map(|a| a.id), Some(alice.id), "lookup {name}");
+    }
+    for name in ["ÅSE", "åse", "Åse"] {
+        let got = store.associate_by_name(name).await.expect("by name");
+        let got = got.unwrap_or_else(|| panic!("lookup {name} found nothing"));
+        assert_eq!(got.id, ase.id);
+        assert_eq!(got.name, "ÅSE", "the stored spelling is kept");
+    }
+    let got = store.associate_by_name("æøå-ölund").await.expect("by name");
+    assert_eq!(got.map(|a| a.id), Some(aeoa.id));
+
+    for name in ["", "alic", "alice ", "%", "_lice", "ase", "A%"] {
+        assert_eq!(
+            store.associate_by_name(name).await.expect("by name"),
+            None,
+            "lookup {name:?} must not match"
+        );
+    }
+}
+
+/// A taken name, in any case, is `StoreError::Conflict` and writes nothing.
+pub async fn duplicate_name_is_conflict(store: Arc<dyn Store>) {
+    let bob = insert(&store, person("Bob")).await;
+    insert(&store, person("ÅSE")).await;
+    for name in ["Bob", "BOB", "bob", "åse", "Åse"] {
+        match store.insert_associate(person(name)).await {
+            Err(StoreError::Conflict) => {}
+            other => panic!("inserting {name} again: expected Conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(store.count_associates().await.expect("count"), 2);
+    let carol = insert(&store, person("Carol")).await;
+    assert!(carol.id > bob.id);
+    assert_eq!(store.count_associates().await.expect("count"), 3);
+}
+
+/// `list_associates` returns everyone, retired too, by ascending id.
+pub async fn list_is_ordered_by_id_and_counted(store: Arc<dyn Store>) {
+    let names = ["delta", "alpha", "Charlie", "bravo", "echo"];
+    let mut ids = Vec::new();
+    for name in names {
+        ids.push(insert(&store, person(name)).await.id);
+    }
+    assert!(store.retire_associate(ids[1]).await.expect("retire"));
+    let listed = store.list_associates().await.expect("list");
+    assert_eq!(listed.iter().map(|a| a.id).collect::<Vec<_>>(), ids);
+    assert_eq!(
+        listed.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        names
+    );
+    assert!(listed[1].retired);
+    assert_eq!(listed.iter().filter(|a| a.retired).count(), 1);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(store.count_associates().await.expect("count"), 5);
+}
+
+/// Retiring marks the associate and revokes its tickets; unknown ids give false.
+pub async fn retire_revokes_tickets(store: Arc<dyn Store>) {
+    let a = insert(&store, person("a")).await;
+    let b = insert(&store, person("b")).await;
+    for t in [
+        ticket("a-1", a.id, 9_000),
+        ticket("a-2", a.id, 9_000),
+        ticket("b-1", b.id, 9_000),
+    ] {
+        store.insert_ticket(t).await.expect("insert ticket");
+    }
+    assert!(store.retire_associate(a.id).await.expect("retire"));
+    let got = store
+        .associate_by_id(a.id)
+        .await
+        .expect("by id")
+        .expect("still there");
+    assert!(got.retired);
+    assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
+    assert!(!has_ticket(&store, "a-1").await);
+    assert!(!has_ticket(&store, "a-2").await);
+    assert!(
+        has_ticket(&store, "b-1").await,
+        "other associates' tickets stay"
+    );
+    let b_now = store
+        .associate_by_id(b.id)
+        .await
+        .expect("by id")
+        .expect("b");
+    assert!(!b_now.retired);
+    let by_name = store.associate_by_name("A").await.expect("by name");
+    assert!(by_name.is_some_and(|x| x.retired));
+
+    assert!(
+        store.retire_associate(a.id).await.expect("retire again"),
+        "still exists"
+    );
+    for unknown in [0, -5, b.id + 100] {
+        assert!(!store
+            .retire_associate(unknown)
+            .await
+            .expect("retire unknown"));
+    }
+    assert_eq!(store.count_associates().await.expect("count"), 2);
+}
+
+/// Tickets: insert, fetch, renew, purge of those expired before `now`.
+pub async fn tickets_round_trip(store: Arc<dyn Store>) {
+    let a = insert(&store, person("a")).await;
+    let t1 = ticket("3f2504e0-4f89-11d3-9a0c-0305e82c3301", a.id, 2_000);
+    store.insert_ticket(t1.clone()).await.expect("insert");
+    assert_eq!(store.ticket(&t1.id).await.expect("get"), Some(t1.clone()));
+    assert_eq!(store.ticket("nope").await.expect("get"), None);
+    assert_eq!(store.ticket("").await.expect("get"), None);
+
+    store
+        .renew_ticket(&t1.id, Timestamp(5_000))
+        .await
+        .expect("renew");
+    let renewed = store
+        .ticket(&t1.id)
+        .await
+        .expect("get")
+        .expect("still there");
+    assert_eq!(renewed.expires_at, Timestamp(5_000));
+    assert_eq!(renewed.created_at, t1.created_at);
+    assert_eq!(renewed.digest, t1.digest);
+    store
+        .renew_ticket("nope", Timestamp(5_000))
+        .await
+        .expect("renew unknown is fine");
+
+    store
+        .insert_ticket(ticket("t2", a.id, 3_000))
+        .await
+        .expect("insert");
+    store
+        .insert_ticket(ticket("t3", a.id, 4_999))
+        .await
+        .expect("insert");
+    store
+        .insert_ticket(ticket("t4", a.id, 5_001))
+        .await
+        .expect("insert");
+    assert_eq!(
+        store
+            .purge_expired_tickets(Timestamp(1_000))
+            .await
+            .expect("purge"),
+        0
+    );
+    assert_eq!(
+        store
+            .purge_expired_tickets(Timestamp(5_000))
+            .await
+            .expect("purge"),
+        2
+    );
+    assert!(
+        has_ticket(&store, &t1.id).await,
+        "expiring exactly now is not yet expired"
+    );
+    assert!(!has_ticket(&store, "t2").await);
+    assert!(!has_ticket(&store, "t3").await);
+    assert!(has_ticket(&store, "t4").await);
+    assert_eq!(
+        store
+            .purge_expired_tickets(Timestamp(5_000))
+            .await
+            .expect("purge"),
+        0
+    );
+}
+
+/// Ticket writes that break the schema fail, and the error text names no value.
+pub async fn ticket_errors(store: Arc<dyn Store>) {
+    let a = insert(&store, person("a")).await;
+    store
+        .insert_ticket(ticket("dup-ticket-id", a.id, 9_000))
+        .await
+        .expect("insert");
+    let e = store
+        .insert_ticket(ticket("dup-ticket-id", a.id, 9_000))
+        .await
+        .expect_err("a duplicate ticket id must fail");
+    assert!(matches!(e, StoreError::Backend(_)), "{e:?}");
+    assert!(!e.to_string().contains("dup-ticket-id"), "{e}");
+
+    let e = store
+        .insert_ticket(ticket("leak-check-ticket-id", 987_654, 9_000))
+        .await
+        .expect_err("a ticket of an unknown associate must fail");
+    assert!(matches!(e, StoreError::Backend(_)), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        !text.contains("leak-check-ticket-id") && !text.contains("987654"),
+        "{text}"
+    );
+    assert!(!has_ticket(&store, "leak-check-ticket-id").await);
+}
+
+/// One password change: new hash, other tickets revoked, kept one survives, audit row.
+pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Store>) {
+    let a = insert(&store, person("a")).await;
+    let b = insert(&store, person("b")).await;
+    for t in [
+        ticket("a-keep", a.id, 9_000),
+        ticket("a-other-1", a.id, 9_000),
+        ticket("a-other-2", a.id, 9_000),
+        ticket("b-1", b.id, 9_000),
+    ] {
+        store.insert_ticket(t).await.expect("insert ticket");
+    }
+    let audit = AuditEvent {
+        at: Timestamp(100),
+        actor: Some(b.id),
+        target: Some(a.id),
+        operation: "SetPassword".into(),
+        outcome: Outcome::Success,
+        client: Some("203.0.113.9".into()),
+    };
+    let change = PasswordChange {
+        associate_id: a.id,
+        password_hash: HASH_B.into(),
+        keep_ticket: Some("a-keep".into()),
+        audit: audit.clone(),
+    };
+    assert!(store.commit_password_change(change).await.expect("change"));
+    let got = store
+        .associate_by_id(a.id)
+        .await
+        .expect("by id")
+        .expect("a");
+    assert_eq!(got.password_hash.as_deref(), Some(HASH_B));
+    assert!(has_ticket(&store, "a-keep").await);
+    assert!(!has_ticket(&store, "a-other-1").await);
+    assert!(!has_ticket(&store, "a-other-2").await);
+    assert!(has_ticket(&store, "b-1").await);
+    let b_now = store
+        .associate_by_id(b.id)
+        .await
+        .expect("by id")
+        .expect("b");
+    assert_eq!(b_now.password_hash.as_deref(), Some(HASH_A));
+    assert_eq!(
+        store.recent_audit(10).await.expect("audit"),
+        vec![audit.clone()]
+    );
+
+    // Keeping a ticket of someone else keeps nothing of the target's.
+    store
+        .insert_ticket(ticket("a-3", a.id, 9_000))
+        .await
+        .expect("insert");
+    let second = PasswordChange {
+        associate_id: a.id,
+        password_hash: HASH_A.into(),
+        keep_ticket: Some("b-1".into()),
+        audit: event(200, "SetPassword"),
+    };
+    assert!(store.commit_password_change(second).await.expect("change"));
+    assert!(!has_ticket(&store, "a-3").await);
+    assert!(!has_ticket(&store, "a-keep").await);
+    assert!(has_ticket(&store, "b-1").await);
+
+    let third = PasswordChange {
+        associate_id: b.id,
+        password_hash: HASH_B.into(),
+        keep_ticket: None,
+        audit: event(300, "SetPassword"),
+    };
+    assert!(store.commit_password_change(third).await.expect("change"));
+    assert!(
+        !has_ticket(&store, "b-1").await,
+        "no kept ticket revokes all"
+    );
+    assert_eq!(store.recent_audit(10).await.expect("audit").len(), 3);
+}
+
+/// An unknown target: false, no audit row, nothing else touched.
+pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dyn Store>) {
+    let a = insert(&store, person("a")).await;
+    store
+        .insert_ticket(ticket("a-1", a.id, 9_000))
+        .await
+        .expect("insert");
+    for unknown in [a.id + 100, 0, -1] {
+        let change = PasswordChange {
+            associate_id: unknown,
+            password_hash: HASH_B.into(),
+            keep_ticket: None,
+            audit: event(100, "SetPassword"),
+        };
+        assert!(!store.commit_password_change(change).await.expect("change"));
+    }
+    assert!(store.recent_audit(10).await.expect("audit").is_empty());
+    assert!(has_ticket(&store, "a-1").await);
+    let got = store
+        .associate_by_id(a.id)
+        .await
+        .expect("by id")
+        .expect("a");
+    assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
+    assert_eq!(store.count_associates().await.expect("count"), 1);
+}
+
+/// Re-hashing replaces the hash only: tickets and audit stay as they were.
+pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
+    let mut new = person("a");
+    new.password_hash = None;
+    let a = insert(&store, new).await;
+    let b = insert(&store, person("b")).await;
+    store
+        .insert_ticket(ticket("a-1", a.id, 9_000))
+        .await
+        .expect("insert");
+
+    store
+        .update_password_hash(a.id, HASH_B)
+        .await
+        .expect("update");
+    let got = store
+        .associate_by_id(a.id)
+        .await
+        .expect("by id")
+        .expect("a");
+    assert_eq!(got.password_hash.as_deref(), Some(HASH_B));
+    store
+        .update_password_hash(a.id, HASH_A)
+        .await
+        .expect("update");
+    let got = store
+        .associate_by_id(a.id)
+        .await
+        .expect("by id")
+        .expect("a");
+    assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
+    assert!(has_ticket(&store, "a-1").await);
+    assert!(store.recent_audit(10).await.expect("audit").is_empty());
+
+    store
+        .update_password_hash(b.id + 100, HASH_B)
+        .await
+        .expect("unknown id is fine");
+    let b_now = store
+        .associate_by_id(b.id)
+        .await
+        .expect("by id")
+        .expect("b");
+    assert_eq!(b_now.password_hash.as_deref(), Some(HASH_A));
+}
+
+/// Audit: newest (by time, then by insertion) first, at most `limit`, fields intact.
+pub async fn audit_recent_is_newest_first_and_limited(store: Arc<dyn Store>) {
+    assert!(store.recent_audit(10).await.expect("audit").is_empty());
+    let failure = AuditEvent {
+        at: Timestamp(20),
+        actor: None,
+        target: None,
+        operation: "AuthenticateUsernamePassword".into(),
+        outcome: Outcome::Failure("ticket_invalid".into()),
+        client: None,
+    };
+    let events = [
+        event(10, "first"),
+        event(30, "third"),
+        failure.clone(),
+        event(30, "fourth"),
+        event(5, "oldest"),
+    ];
+    for e in events.iter().cloned() {
+        store.record_audit(e).await.expect("record");
+    }
+    let ops = |v: Vec<AuditEvent>| v.into_iter().map(|e| e.operation).collect::<Vec<_>>();
+    assert_eq!(
+        ops(store.recent_audit(10).await.expect("audit")),
+        [
+            "fourth",
+            "third",
+            "AuthenticateUsernamePassword",
+            "first",
+            "oldest"
+        ]
+    );
+    assert_eq!(
+        ops(store.recent_audit(2).await.expect("audit")),
+        ["fourth", "third"]
+    );
+    assert!(store.recent_audit(0).await.expect("audit").is_empty());
+    let all = store.recent_audit(u32::MAX).await.expect("audit");
+    assert_eq!(all.len(), 5);
+    assert_eq!(all[2], failure);
+    assert_eq!(all[0], events[3]);
+}
+
+/// Many tasks at once: writes and reads all succeed (no "database is locked").
+pub async fn concurrent_access(store: Arc<dyn Store>) {
+    const TASKS: usize = 50;
+    let mut handles = Vec::new();
+    for i in 0..TASKS {
+        let store = Arc::clone(&store);
+        handles.push(tokio::spawn(async move {
+            let a = store
+                .insert_associate(person(&format!("user-{i}")))
+                .await
+                .map_err(|e| format!("insert {i}: {e}"))?;
+            let found = store
+                .associate_by_name(&format!("USER-{i}"))
+                .await
+                .map_err(|e| format!("by name {i}: {e}"))?;
+            if found.map(|f| f.id) != Some(a.id) {
+                return Err(format!("user-{i} not found by name"));
+            }
+            let id = format!("ticket-{i}");
+            store
+                .insert_ticket(ticket(&id, a.id, 9_000))
+                .await
+                .map_err(|e| format!("ticket {i}: {e}"))?;
+            store
+                .renew_ticket(&id, Timestamp(10_000))
+                .await
+                .map_err(|e| format!("renew {i}: {e}"))?;
+            let change = PasswordChange {
+                associate_id: a.id,
+                password_hash: HASH_B.into(),
+                keep_ticket: Some(id.clone()),
+                audit: event(i as i64, "SetPassword"),
+            };
+            if !store
+                .commit_password_change(change)
+                .await
+                .map_err(|e| format!("change {i}: {e}"))?
+            {
+                return Err(format!("change {i} found no associate"));
+            }
+            store
+                .list_associates()
+                .await
+                .map_err(|e| format!("list {i}: {e}"))?;
+            store
+                .count_associates()
+                .await
+                .map_err(|e| format!("count {i}: {e}"))?;
+            store
+                .recent_audit(5)
+                .await
+                .map_err(|e| format!("audit {i}: {e}"))?;
+            Ok::<_, String>(a.id)
+        }));
+    }
+    let mut ids = Vec::new();
+    for h in handles {
+        match h.await {
+            Ok(Ok(id)) => ids.push(id),
+            Ok(Err(e)) => panic!("{e}"),
+            Err(e) => panic!("task failed: {e}"),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), TASKS, "ids are distinct");
+    assert_eq!(store.count_associates().await.expect("count"), TASKS as u64);
+    assert_eq!(store.list_associates().await.expect("list").len(), TASKS);
+    assert_eq!(store.recent_audit(1_000).await.expect("audit").len(), TASKS);
+    for i in 0..TASKS {
+        assert!(has_ticket(&store, &format!("ticket-{i}")).await);
+    }
+}

@@ -1,0 +1,103 @@
+//! Forward-only schema migrations for SQLite.
+//!
+//! `schema_migrations` records each applied version. Every migration runs in its own
+//! `BEGIN IMMEDIATE` transaction that first re-checks whether the version is already
+//! recorded, so reopening is a no-op and two processes opening the same new file at once
+//! do not both apply it. A database whose recorded version is newer than this build's
+//! list is refused rather than used with a schema this code does not know.
+
+use accounts::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use super::rows::describe;
+use crate::error::OpenError;
+
+/// The migrations in order: (version, SQL). Versions are consecutive from 1; never edit
+/// or reorder a released one, append a new one instead.
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+
+/// The newest schema version this build knows.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.last().map_or(0, |(v, _)| *v)
+}
+
+/// Applies every migration not yet recorded in the database.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), OpenError> {
+    let failed = |version: i64| {
+        move |e: rusqlite::Error| OpenError::Migration {
+            version,
+            detail: describe(&e),
+        }
+    };
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at INTEGER
+         )",
+    )
+    .map_err(failed(0))?;
+
+    let found: Option<i64> = conn
+        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+            r.get(0)
+        })
+        .map_err(failed(0))?;
+    if let Some(found) = found {
+        if found > latest() {
+            return Err(OpenError::SchemaTooNew {
+                found,
+                known: latest(),
+            });
+        }
+    }
+
+    for &(version, sql) in MIGRATIONS {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(failed(version))?;
+        let applied = tx
+            .query_row(
+                "SELECT 1 FROM schema_migrations WHERE version = ?1",
+                [version],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(failed(version))?
+            .is_some();
+        if applied {
+            continue; // the transaction rolls back (nothing was written) when dropped
+        }
+        tx.execute_batch(sql).map_err(failed(version))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+            params![version, Timestamp::now().0],
+        )
+        .map_err(failed(version))?;
+        tx.commit().map_err(failed(version))?;
+        tracing::info!(version, "applied SQLite schema migration");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (i, (v, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v, i as i64 + 1);
+        }
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, MIGRATIONS.len() as i64);
+    }
+}

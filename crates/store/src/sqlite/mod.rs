@@ -1,0 +1,185 @@
+//! `Store` on SQLite (rusqlite, bundled SQLite).
+//!
+//! A file database is put in WAL mode with a 5 s busy timeout and foreign keys on, then
+//! migrated (`migrate`). Queries (`queries`) are blocking and run on tokio's blocking pool
+//! through a small connection pool (`pool`, up to four connections, see there for why).
+//! `sqlite::memory:` keeps its database in a single connection, so it works from many
+//! tasks at once (they take turns) and vanishes with the store.
+
+mod migrate;
+mod pool;
+mod queries;
+mod rows;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use accounts::{
+    Associate, AssociateId, AuditEvent, NewAssociate, PasswordChange, Store, StoreError,
+    TicketRecord, Timestamp,
+};
+use async_trait::async_trait;
+use rusqlite::Connection;
+
+use crate::error::OpenError;
+use pool::Pool;
+use rows::describe;
+
+pub struct SqliteStore {
+    pool: Arc<Pool>,
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pool.path() {
+            Some(path) => f.debug_struct("SqliteStore").field("path", &path).finish(),
+            None => f
+                .debug_struct("SqliteStore")
+                .field("path", &":memory:")
+                .finish(),
+        }
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and parent dir if needed), sets WAL + busy_timeout(5s) +
+    /// foreign_keys, runs migrations.
+    ///
+    /// Blocking: from async code call it through `spawn_blocking`, or use [`crate::open`].
+    pub fn open(path: &Path) -> Result<SqliteStore, OpenError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| OpenError::CreateDir {
+                path: parent.to_path_buf(),
+                detail: e.to_string(),
+            })?;
+        }
+        let mut conn = pool::connect(path).map_err(|e| OpenError::Open {
+            path: path.to_path_buf(),
+            detail: describe(&e),
+        })?;
+        let configure = |e: rusqlite::Error| OpenError::Configure {
+            path: path.to_path_buf(),
+            detail: describe(&e),
+        };
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(configure)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            // Still correct (busy timeout serialises access), only less concurrent.
+            tracing::warn!(path = %path.display(), mode, "SQLite refused WAL journal mode");
+        }
+        migrate::migrate(&mut conn)?;
+        tracing::debug!(path = %path.display(), "opened SQLite store");
+        Ok(SqliteStore {
+            pool: Arc::new(Pool::file(
+                path.to_path_buf(),
+                conn,
+                pool::MAX_FILE_CONNECTIONS,
+            )),
+        })
+    }
+
+    /// A private in-memory database in one connection; gone when the store is dropped.
+    pub fn open_in_memory() -> Result<SqliteStore, OpenError> {
+        let path = Path::new(":memory:");
+        let mut conn = Connection::open_in_memory().map_err(|e| OpenError::Open {
+            path: path.to_path_buf(),
+            detail: describe(&e),
+        })?;
+        pool::configure(&conn).map_err(|e| OpenError::Configure {
+            path: path.to_path_buf(),
+            detail: describe(&e),
+        })?;
+        migrate::migrate(&mut conn)?;
+        Ok(SqliteStore {
+            pool: Arc::new(Pool::memory(conn)),
+        })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
+        self.pool
+            .run(move |c| queries::associate_by_id(c, id))
+            .await
+    }
+
+    async fn associate_by_name(&self, name: &str) -> Result<Option<Associate>, StoreError> {
+        let name = name.to_owned();
+        self.pool
+            .run(move |c| queries::associate_by_name(c, &name))
+            .await
+    }
+
+    async fn list_associates(&self) -> Result<Vec<Associate>, StoreError> {
+        self.pool.run(|c| queries::list_associates(c)).await
+    }
+
+    async fn count_associates(&self) -> Result<u64, StoreError> {
+        self.pool.run(|c| queries::count_associates(c)).await
+    }
+
+    async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
+        let now = Timestamp::now();
+        self.pool
+            .run(move |c| queries::insert_associate(c, &new, now))
+            .await
+    }
+
+    async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError> {
+        self.pool
+            .run(move |c| queries::retire_associate(c, id))
+            .await
+    }
+
+    async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
+        let hash = hash.to_owned();
+        self.pool
+            .run(move |c| queries::update_password_hash(c, id, &hash))
+            .await
+    }
+
+    async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError> {
+        self.pool
+            .run(move |c| queries::commit_password_change(c, &change))
+            .await
+    }
+
+    async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
+        self.pool
+            .run(move |c| queries::insert_ticket(c, &ticket))
+            .await
+    }
+
+    async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError> {
+        let id = id.to_owned();
+        self.pool.run(move |c| queries::ticket(c, &id)).await
+    }
+
+    async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError> {
+        let id = id.to_owned();
+        self.pool
+            .run(move |c| queries::renew_ticket(c, &id, expires_at))
+            .await
+    }
+
+    async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError> {
+        self.pool
+            .run(move |c| queries::purge_expired_tickets(c, now))
+            .await
+    }
+
+    async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
+        self.pool
+            .run(move |c| queries::record_audit(c, &event))
+            .await
+    }
+
+    async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+        self.pool
+            .run(move |c| queries::recent_audit(c, limit))
+            .await
+    }
+}

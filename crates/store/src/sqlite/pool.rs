@@ -1,0 +1,161 @@
+//! A small pool of SQLite connections, used only from tokio's blocking pool.
+//!
+//! Design: a semaphore with `max` permits bounds how many connections exist and how many
+//! blocking tasks touch the database at once; idle connections wait in a
+//! `Mutex<Vec<Connection>>` and new ones are opened lazily up to `max`. Every connection is
+//! equal: WAL lets readers run beside the one writer, writers take the write lock up front
+//! (`BEGIN IMMEDIATE`, or a single autocommit statement) and queue on the 5 s busy timeout,
+//! so no transaction ever has to upgrade a read lock, the classic source of
+//! "database is locked" under WAL. An in-memory database lives in exactly one connection,
+//! so its pool has one permit and never opens another.
+//!
+//! A connection is handed back by a guard's `Drop`, so a panicking query does not lose it
+//! (which for an in-memory database would lose the data); rusqlite rolls back an
+//! unfinished transaction when it is dropped.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use accounts::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::Semaphore;
+
+use super::rows::describe;
+
+/// How long a connection waits for another's write lock before giving up.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections per file database: enough readers beside the writer for a small server.
+pub(crate) const MAX_FILE_CONNECTIONS: usize = 4;
+
+pub(crate) struct Pool {
+    /// `None` for an in-memory database, which cannot open further connections.
+    path: Option<PathBuf>,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+impl Pool {
+    /// A pool over a file database whose first, already configured connection is `first`.
+    pub(crate) fn file(path: PathBuf, first: Connection, max: usize) -> Pool {
+        Pool {
+            path: Some(path),
+            idle: Mutex::new(vec![first]),
+            permits: Arc::new(Semaphore::new(max.max(1))),
+        }
+    }
+
+    /// A pool over the single connection holding an in-memory database.
+    pub(crate) fn memory(only: Connection) -> Pool {
+        Pool {
+            path: None,
+            idle: Mutex::new(vec![only]),
+            permits: Arc::new(Semaphore::new(1)),
+        }
+    }
+
+    pub(crate) fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` with a connection on tokio's blocking pool.
+    pub(crate) async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Backend("the connection pool is closed".into()))?;
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut lease = pool.checkout()?;
+            f(lease.conn()?)
+        })
+        .await
+        .map_err(|e| {
+            StoreError::Backend(if e.is_panic() {
+                "a database task panicked".into()
+            } else {
+                "a database task was cancelled".into()
+            })
+        })?
+    }
+
+    fn idle(&self) -> MutexGuard<'_, Vec<Connection>> {
+        // A poisoned lock only means another thread panicked while pushing or popping; the
+        // vector itself is still sound.
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn checkout(&self) -> Result<Lease<'_>, StoreError> {
+        let conn = match self.idle().pop() {
+            Some(conn) => conn,
+            None => match &self.path {
+                Some(path) => {
+                    tracing::debug!(path = %path.display(), "opening another SQLite connection");
+                    connect(path).map_err(|e| {
+                        StoreError::Backend(format!("cannot open a connection: {}", describe(&e)))
+                    })?
+                }
+                None => {
+                    return Err(StoreError::Backend(
+                        "the in-memory database connection is missing".into(),
+                    ))
+                }
+            },
+        };
+        Ok(Lease {
+            pool: self,
+            conn: Some(conn),
+        })
+    }
+}
+
+/// A checked-out connection; goes back to the idle list when dropped.
+struct Lease<'a> {
+    pool: &'a Pool,
+    conn: Option<Connection>,
+}
+
+impl Lease<'_> {
+    fn conn(&mut self) -> Result<&mut Connection, StoreError> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| StoreError::Backend("connection lease is empty".into()))
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        if !conn.is_autocommit() {
+            // Only reachable if a transaction escaped its guard; never hand it on open.
+            if conn.execute_batch("ROLLBACK").is_err() && self.pool.path.is_some() {
+                return; // drop the connection; a fresh one is opened when needed
+            }
+        }
+        self.pool.idle().push(conn);
+    }
+}
+
+/// Opens one connection to a file database and configures it (busy timeout, foreign keys).
+/// The journal mode (WAL) is a property of the file, set once by `SqliteStore::open`.
+pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    // No SQLITE_OPEN_URI: a path that happens to start with "file:" stays a path.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Per-connection settings: busy timeout and foreign-key enforcement.
+pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}

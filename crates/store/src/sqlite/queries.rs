@@ -1,0 +1,263 @@
+//! The statements behind each `Store` method, as plain blocking functions over a
+//! connection. `mod.rs` runs them on the blocking pool. Every multi-statement write is one
+//! `BEGIN IMMEDIATE` transaction.
+
+use accounts::{
+    Associate, AssociateId, AuditEvent, NewAssociate, PasswordChange, StoreError, TicketRecord,
+    Timestamp,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::rows::{
+    self, backend, encode_rights, name_key, ASSOCIATE_COLUMNS, AUDIT_COLUMNS, TICKET_COLUMNS,
+};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+fn begin(conn: &mut Connection) -> Result<Transaction<'_>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| backend("begin transaction", &e))
+}
+
+fn commit(tx: Transaction<'_>) -> Result<()> {
+    tx.commit().map_err(|e| backend("commit", &e))
+}
+
+/// Runs a query expected to return at most one row, decoding it with `decode`.
+fn optional_row<T>(
+    conn: &Connection,
+    what: &str,
+    sql: &str,
+    params: impl rusqlite::Params,
+    decode: fn(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Option<T>> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_row(params, |row| Ok(decode(row))).optional())
+        .map_err(|e| backend(what, &e))?
+        .transpose()
+}
+
+/// Runs a query and decodes every row with `decode`.
+fn all_rows<T>(
+    conn: &Connection,
+    what: &str,
+    sql: &str,
+    params: impl rusqlite::Params,
+    decode: fn(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(|e| backend(what, &e))?;
+    let rows = stmt
+        .query_map(params, |row| Ok(decode(row)))
+        .map_err(|e| backend(what, &e))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row.map_err(|e| backend(what, &e))??);
+    }
+    Ok(out)
+}
+
+fn write_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, actor, target, operation, outcome, client)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            event.at.0,
+            event.actor,
+            event.target,
+            event.operation,
+            event.outcome.as_str(),
+            event.client,
+        ],
+    )
+    .map_err(|e| backend("insert audit", &e))?;
+    Ok(())
+}
+
+pub(crate) fn associate_by_id(conn: &Connection, id: AssociateId) -> Result<Option<Associate>> {
+    optional_row(
+        conn,
+        "select associate",
+        &format!("SELECT {ASSOCIATE_COLUMNS} FROM associates WHERE id = ?1"),
+        [id],
+        rows::associate,
+    )
+}
+
+pub(crate) fn associate_by_name(conn: &Connection, name: &str) -> Result<Option<Associate>> {
+    optional_row(
+        conn,
+        "select associate by name",
+        &format!("SELECT {ASSOCIATE_COLUMNS} FROM associates WHERE name_key = ?1"),
+        [name_key(name)],
+        rows::associate,
+    )
+}
+
+pub(crate) fn list_associates(conn: &Connection) -> Result<Vec<Associate>> {
+    all_rows(
+        conn,
+        "list associates",
+        &format!("SELECT {ASSOCIATE_COLUMNS} FROM associates ORDER BY id"),
+        [],
+        rows::associate,
+    )
+}
+
+pub(crate) fn count_associates(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM associates", [], |r| r.get(0))
+        .map_err(|e| backend("count associates", &e))?;
+    u64::try_from(n).map_err(|_| StoreError::Backend("count associates: negative count".into()))
+}
+
+fn is_name_conflict(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(err, msg) => {
+            err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                && msg
+                    .as_deref()
+                    .is_some_and(|m| m.contains("associates.name_key"))
+        }
+        _ => false,
+    }
+}
+
+pub(crate) fn insert_associate(
+    conn: &mut Connection,
+    new: &NewAssociate,
+    now: Timestamp,
+) -> Result<Associate> {
+    let tx = begin(conn)?;
+    tx.execute(
+        "INSERT INTO associates
+             (name, name_key, full_name, user_type, rights, retired, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+        params![
+            new.name,
+            name_key(&new.name),
+            new.full_name,
+            new.user_type.as_str(),
+            encode_rights(&new.rights),
+            new.password_hash,
+            now.0,
+        ],
+    )
+    .map_err(|e| {
+        if is_name_conflict(&e) {
+            StoreError::Conflict
+        } else {
+            backend("insert associate", &e)
+        }
+    })?;
+    let id = AssociateId::try_from(tx.last_insert_rowid()).map_err(|_| {
+        StoreError::Backend("insert associate: the associate id range is exhausted".into())
+    })?;
+    let inserted = associate_by_id(&tx, id)?.ok_or_else(|| {
+        StoreError::Backend("insert associate: the new row cannot be read back".into())
+    })?;
+    commit(tx)?;
+    Ok(inserted)
+}
+
+pub(crate) fn retire_associate(conn: &mut Connection, id: AssociateId) -> Result<bool> {
+    let tx = begin(conn)?;
+    let updated = tx
+        .execute("UPDATE associates SET retired = 1 WHERE id = ?1", [id])
+        .map_err(|e| backend("retire associate", &e))?;
+    if updated == 0 {
+        return Ok(false); // dropping `tx` rolls back
+    }
+    tx.execute("DELETE FROM tickets WHERE associate_id = ?1", [id])
+        .map_err(|e| backend("revoke tickets", &e))?;
+    commit(tx)?;
+    Ok(true)
+}
+
+pub(crate) fn update_password_hash(conn: &Connection, id: AssociateId, hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE associates SET password_hash = ?1 WHERE id = ?2",
+        params![hash, id],
+    )
+    .map_err(|e| backend("update password hash", &e))?;
+    Ok(())
+}
+
+pub(crate) fn commit_password_change(
+    conn: &mut Connection,
+    change: &PasswordChange,
+) -> Result<bool> {
+    let tx = begin(conn)?;
+    let updated = tx
+        .execute(
+            "UPDATE associates SET password_hash = ?1 WHERE id = ?2",
+            params![change.password_hash, change.associate_id],
+        )
+        .map_err(|e| backend("update password hash", &e))?;
+    if updated == 0 {
+        return Ok(false); // dropping `tx` rolls back; no audit row either
+    }
+    tx.execute(
+        "DELETE FROM tickets WHERE associate_id = ?1 AND (?2 IS NULL OR id <> ?2)",
+        params![change.associate_id, change.keep_ticket],
+    )
+    .map_err(|e| backend("revoke tickets", &e))?;
+    write_audit(&tx, &change.audit)?;
+    commit(tx)?;
+    Ok(true)
+}
+
+pub(crate) fn insert_ticket(conn: &Connection, t: &TicketRecord) -> Result<()> {
+    conn.execute(
+        "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            t.id,
+            t.digest,
+            t.associate_id,
+            t.created_at.0,
+            t.expires_at.0
+        ],
+    )
+    .map_err(|e| backend("insert ticket", &e))?;
+    Ok(())
+}
+
+pub(crate) fn ticket(conn: &Connection, id: &str) -> Result<Option<TicketRecord>> {
+    optional_row(
+        conn,
+        "select ticket",
+        &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"),
+        [id],
+        rows::ticket,
+    )
+}
+
+pub(crate) fn renew_ticket(conn: &Connection, id: &str, expires_at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE tickets SET expires_at = ?1 WHERE id = ?2",
+        params![expires_at.0, id],
+    )
+    .map_err(|e| backend("renew ticket", &e))?;
+    Ok(())
+}
+
+pub(crate) fn purge_expired_tickets(conn: &Connection, now: Timestamp) -> Result<u64> {
+    let n = conn
+        .execute("DELETE FROM tickets WHERE expires_at < ?1", [now.0])
+        .map_err(|e| backend("purge tickets", &e))?;
+    u64::try_from(n).map_err(|_| StoreError::Backend("purge tickets: count out of range".into()))
+}
+
+pub(crate) fn record_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
+    write_audit(conn, event)
+}
+
+pub(crate) fn recent_audit(conn: &Connection, limit: u32) -> Result<Vec<AuditEvent>> {
+    all_rows(
+        conn,
+        "select audit",
+        &format!("SELECT {AUDIT_COLUMNS} FROM audit ORDER BY at DESC, id DESC LIMIT ?1"),
+        [limit],
+        rows::audit_event,
+    )
+}

@@ -1,0 +1,269 @@
+//! The conformance suite on SQLite (a fresh temporary file per test, and in memory), plus
+//! SQLite-specific checks: reopening, migrations, URL parsing, decoding of damaged rows.
+
+use std::sync::Arc;
+
+use accounts::{NewAssociate, Right, Store, StoreError, TicketRecord, Timestamp, UserType};
+use store::{OpenError, SqliteStore};
+
+async fn fresh_file() -> (tempfile::TempDir, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("ns.db").display());
+    let store = store::open(&url).await.expect("open");
+    (dir, store)
+}
+
+async fn fresh_memory() -> ((), Arc<dyn Store>) {
+    (
+        (),
+        store::open("sqlite::memory:").await.expect("open memory"),
+    )
+}
+
+mod file {
+    store::conformance_tests!(super::fresh_file);
+}
+
+mod memory {
+    store::conformance_tests!(super::fresh_memory);
+}
+
+fn alice() -> NewAssociate {
+    NewAssociate {
+        name: "Alice".into(),
+        full_name: "Alice Liddell".into(),
+        user_type: UserType::Internal,
+        rights: vec![Right::AdminAll],
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+    }
+}
+
+#[tokio::test]
+async fn reopening_keeps_data_and_does_not_migrate_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/deeper/ns.db");
+    let url = format!("sqlite://{}", path.display());
+
+    let first = store::open(&url).await.unwrap();
+    let a = first.insert_associate(alice()).await.unwrap();
+    first
+        .insert_ticket(TicketRecord {
+            id: "t".into(),
+            digest: [1; 32],
+            associate_id: a.id,
+            created_at: Timestamp(1),
+            expires_at: Timestamp(2),
+        })
+        .await
+        .unwrap();
+    drop(first);
+
+    let second = store::open(&url).await.unwrap();
+    assert_eq!(
+        second.associate_by_name("alice").await.unwrap(),
+        Some(a.clone())
+    );
+    assert!(second.ticket("t").await.unwrap().is_some());
+    // Ids are never reused, even after the newest row is deleted.
+    let b = second
+        .insert_associate(NewAssociate {
+            name: "b".into(),
+            ..alice()
+        })
+        .await
+        .unwrap();
+    assert!(b.id > a.id);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("DELETE FROM associates WHERE id = ?1", [b.id])
+        .unwrap();
+    let c = second
+        .insert_associate(NewAssociate {
+            name: "c".into(),
+            ..alice()
+        })
+        .await
+        .unwrap();
+    assert!(c.id > b.id);
+    drop(second);
+
+    // The blocking constructor agrees and is idempotent too.
+    let third = SqliteStore::open(&path).unwrap();
+    drop(third);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let versions: Vec<i64> = conn
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(versions, vec![1]);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode.to_ascii_lowercase(), "wal");
+}
+
+#[tokio::test]
+async fn relative_paths_work() {
+    let dir = tempfile::tempdir().unwrap();
+    // The relative path is resolved against the current directory; use one that points
+    // into the temp dir without changing the process's directory.
+    let cwd = std::env::current_dir().unwrap();
+    let rel = pathdiff(dir.path(), &cwd).join("rel.db");
+    let store = store::open(&format!("sqlite://{}", rel.display()))
+        .await
+        .unwrap();
+    store.insert_associate(alice()).await.unwrap();
+    assert!(dir.path().join("rel.db").exists());
+}
+
+/// `target` relative to `base` via `..` components (both absolute).
+fn pathdiff(target: &std::path::Path, base: &std::path::Path) -> std::path::PathBuf {
+    let t: Vec<_> = target.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = std::path::PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c);
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ns.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let e = SqliteStore::open(&path).unwrap_err();
+    assert!(
+        matches!(e, OpenError::SchemaTooNew { found: 999, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("999"), "{e}");
+}
+
+#[tokio::test]
+async fn open_refuses_bad_urls_clearly() {
+    let cases = [
+        ("postgres://ns:s3cret@db.example/ns", "'postgres'"),
+        ("mysql://x", "'mysql'"),
+        ("ns.db", "no scheme"),
+        ("", "no scheme"),
+        ("sqlite://", "path is empty"),
+        ("sqlite:ns.db", "'//'"),
+        ("sqlite://ns.db?mode=rwc", "query parameters"),
+    ];
+    for (url, expected) in cases {
+        let e = match store::open(url).await {
+            Ok(_) => panic!("{url} must be refused"),
+            Err(e) => e.to_string(),
+        };
+        assert!(e.contains(expected), "{url}: {e}");
+        assert!(
+            e.contains("sqlite://PATH") && e.contains("sqlite::memory:"),
+            "{url}: {e}"
+        );
+        assert!(!e.contains("s3cret"), "{e}");
+    }
+}
+
+#[tokio::test]
+async fn an_unopenable_path_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let path = blocker.join("ns.db");
+    let e = SqliteStore::open(&path).unwrap_err();
+    assert!(matches!(e, OpenError::CreateDir { .. }), "{e:?}");
+    assert!(
+        e.to_string().contains(&blocker.display().to_string()),
+        "{e}"
+    );
+
+    let not_a_db = dir.path().join("garbage.db");
+    std::fs::write(&not_a_db, vec![0x5a; 8192]).unwrap();
+    let e = SqliteStore::open(&not_a_db).unwrap_err();
+    assert!(e.to_string().contains("garbage.db"), "{e}");
+}
+
+#[tokio::test]
+async fn damaged_rows_are_backend_errors_naming_the_column_not_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ns.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let a = store.insert_associate(alice()).await.unwrap();
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE associates SET rights = 'root-of-all' WHERE id = ?1",
+        [a.id],
+    )
+    .unwrap();
+    match store.associate_by_id(a.id).await {
+        Err(StoreError::Backend(text)) => {
+            assert!(text.contains("associates.rights"), "{text}");
+            assert!(!text.contains("root-of-all"), "{text}");
+        }
+        other => panic!("expected a backend error, got {other:?}"),
+    }
+    assert!(store.list_associates().await.is_err());
+
+    conn.execute(
+        "UPDATE associates SET rights = 'admin-all', id = 4294967296 WHERE id = ?1",
+        [a.id],
+    )
+    .unwrap();
+    match store.list_associates().await {
+        Err(StoreError::Backend(text)) => {
+            assert!(text.contains("associates.id"), "{text}");
+            assert!(!text.contains("4294967296"), "{text}");
+        }
+        other => panic!("expected a backend error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_schema_enforces_its_constraints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ns.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", true).unwrap();
+    let bad_type = conn.execute(
+        "INSERT INTO associates (name, name_key, full_name, user_type, rights)
+         VALUES ('x', 'x', '', 'robot', '')",
+        [],
+    );
+    assert!(bad_type.is_err());
+    conn.execute(
+        "INSERT INTO associates (name, name_key, full_name, user_type, rights)
+         VALUES ('x', 'x', '', 'internal', '')",
+        [],
+    )
+    .unwrap();
+    let short_digest = conn.execute(
+        "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
+         VALUES ('t', x'0102', 1, 0, 0)",
+        [],
+    );
+    assert!(short_digest.is_err());
+}
+
+#[tokio::test]
+async fn stores_are_debug_without_secrets() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    assert!(format!("{store:?}").contains(":memory:"));
+}
