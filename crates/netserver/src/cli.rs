@@ -11,7 +11,11 @@ use crate::commands;
 use crate::config::{FileConfig, DEFAULT_DATABASE, DEFAULT_LISTEN};
 
 #[derive(Debug, Parser)]
-#[command(name = "netserver", version, about = "A SuperOffice NetServer Services88 compatible SOAP server")]
+#[command(
+    name = "netserver",
+    version,
+    about = "A SuperOffice NetServer Services88 compatible SOAP server"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -131,13 +135,20 @@ impl Global {
             .clone()
             .or_else(|| file.database.clone())
             .unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
-        Ok(Resolved { listen, database, file })
+        Ok(Resolved {
+            listen,
+            database,
+            file,
+        })
     }
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");

@@ -54,29 +54,42 @@ pub struct Client {
 
 impl Client {
     /// `url` is the server's base (`http://host:port`) or any `…/Services88/X.svc` address.
-    pub fn new(url: &str, version: SoapVersion, app_token: Option<String>) -> Result<Client, String> {
+    pub fn new(
+        url: &str,
+        version: SoapVersion,
+        app_token: Option<String>,
+    ) -> Result<Client, String> {
         let trimmed = url.trim_end_matches('/');
         let base = match trimmed.to_ascii_lowercase().find("/services88/") {
             Some(at) => trimmed[..at + "/services88".len()].to_owned(),
             None => format!("{trimmed}/Remote/Services88"),
         };
         if !base.starts_with("http://") && !base.starts_with("https://") {
-            return Err(format!("the URL must start with http:// or https://, not '{url}'"));
+            return Err(format!(
+                "the URL must start with http:// or https://, not '{url}'"
+            ));
         }
         let http = reqwest::Client::builder()
             .build()
             .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
-        Ok(Client { base, version, app_token, http })
+        Ok(Client {
+            base,
+            version,
+            app_token,
+            http,
+        })
     }
 
     /// `AuthenticateUsernamePassword`; `None` when the server says the log-in failed.
     pub async fn login(&self, user: &str, password: &Secret) -> Result<Option<Login>, String> {
         let body = format!(
             "<AuthenticateUsernamePassword xmlns=\"{SERVICES88_NS}\"><UserName>{}</UserName><Password>{}</Password></AuthenticateUsernamePassword>",
-            soap::escape(user),
-            soap::escape(password.expose())
+            esc(user),
+            esc(password.expose())
         );
-        let text = self.post("SoPrincipal", "AuthenticateUsernamePassword", None, &body).await?;
+        let text = self
+            .post("SoPrincipal", "AuthenticateUsernamePassword", None, &body)
+            .await?;
         let doc = parse(&text)?;
         if let Some(e) = remote_error(&doc) {
             return Err(format!("{}: {}", e.exception_type, e.message));
@@ -89,16 +102,27 @@ impl Client {
             .and_then(|s| s.trim().parse().ok())
             .unwrap_or(0);
         let full_name = find_text(&doc, "FullName").unwrap_or_default();
-        Ok(Some(Login { ticket: Secret::new(ticket), associate_id, full_name }))
+        Ok(Some(Login {
+            ticket: Secret::new(ticket),
+            associate_id,
+            full_name,
+        }))
     }
 
     /// `SetPassword(AssociateId, Password)`.
-    pub async fn set_password(&self, ticket: &Secret, id: i32, password: &Secret) -> Result<BoolAnswer, String> {
+    pub async fn set_password(
+        &self,
+        ticket: &Secret,
+        id: i32,
+        password: &Secret,
+    ) -> Result<BoolAnswer, String> {
         let body = format!(
             "<SetPassword xmlns=\"{SERVICES88_NS}\"><AssociateId>{id}</AssociateId><Password>{}</Password></SetPassword>",
-            soap::escape(password.expose())
+            esc(password.expose())
         );
-        let text = self.post("User", "SetPassword", Some(ticket), &body).await?;
+        let text = self
+            .post("User", "SetPassword", Some(ticket), &body)
+            .await?;
         let doc = parse(&text)?;
         Ok(BoolAnswer {
             response: find_text(&doc, "Response").as_deref() == Some("true"),
@@ -107,7 +131,13 @@ impl Client {
         })
     }
 
-    async fn post(&self, agent: &str, op: &str, ticket: Option<&Secret>, body: &str) -> Result<String, String> {
+    async fn post(
+        &self,
+        agent: &str,
+        op: &str,
+        ticket: Option<&Secret>,
+        body: &str,
+    ) -> Result<String, String> {
         let action = format!("{SERVICES88_NS}/{agent}/{op}");
         let envelope = self.envelope(ticket, body);
         let url = format!("{}/{agent}.svc", self.base);
@@ -121,9 +151,15 @@ impl Client {
                 format!("application/soap+xml; charset=utf-8; action=\"{action}\""),
             ),
         };
-        let resp = req.send().await.map_err(|e| format!("cannot reach {url}: {e}"))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| format!("cannot reach {url}: {e}"))?;
         let status = resp.status();
-        let text = resp.text().await.map_err(|e| format!("cannot read the answer: {e}"))?;
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| format!("cannot read the answer: {e}"))?;
         if !status.is_success() && !text.contains("Envelope") {
             return Err(format!("{url} answered HTTP {status}"));
         }
@@ -133,12 +169,15 @@ impl Client {
     fn envelope(&self, ticket: Option<&Secret>, body: &str) -> String {
         let mut header = String::new();
         if let Some(token) = &self.app_token {
-            header.push_str(&format!("<ApplicationToken xmlns=\"{SERVICES88_NS}\">{}</ApplicationToken>", soap::escape(token)));
+            header.push_str(&format!(
+                "<ApplicationToken xmlns=\"{SERVICES88_NS}\">{}</ApplicationToken>",
+                esc(token)
+            ));
         }
         if let Some(t) = ticket {
             header.push_str(&format!(
                 "<Credentials xmlns=\"{SERVICES88_NS}\"><Ticket>{}</Ticket></Credentials>",
-                soap::escape(t.expose())
+                esc(t.expose())
             ));
         }
         format!(
@@ -156,7 +195,12 @@ fn parse(text: &str) -> Result<roxmltree::Document<'_>, String> {
 pub fn find_text(doc: &roxmltree::Document<'_>, local: &str) -> Option<String> {
     doc.descendants()
         .find(|n| n.is_element() && n.tag_name().name() == local)
-        .map(|n| n.descendants().filter(|d| d.is_text()).filter_map(|d| d.text()).collect())
+        .map(|n| {
+            n.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect()
+        })
 }
 
 /// The `ExceptionInfo` header, or a SOAP fault's reason, if the answer carries one.
@@ -172,7 +216,10 @@ pub fn remote_error(doc: &roxmltree::Document<'_>) -> Option<RemoteError> {
                 .unwrap_or("")
                 .to_owned()
         };
-        return Some(RemoteError { exception_type: child("ExceptionType"), message: child("Message") });
+        return Some(RemoteError {
+            exception_type: child("ExceptionType"),
+            message: child("Message"),
+        });
     }
     let fault = doc.descendants().find(|n| n.tag_name().name() == "Fault")?;
     let reason = fault
@@ -181,5 +228,14 @@ pub fn remote_error(doc: &roxmltree::Document<'_>) -> Option<RemoteError> {
         .and_then(|n| n.text())
         .unwrap_or("")
         .to_owned();
-    Some(RemoteError { exception_type: "SoapFault".into(), message: reason })
+    Some(RemoteError {
+        exception_type: "SoapFault".into(),
+        message: reason,
+    })
+}
+
+fn esc(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    soap::escape_into(&mut out, value);
+    out
 }

@@ -24,7 +24,11 @@ pub async fn handle(
 ) -> Response {
     let path = request.uri().path().to_owned();
     if path.eq_ignore_ascii_case("/health") {
-        return (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"status\":\"ok\"}")
+        return (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{\"status\":\"ok\"}",
+        )
             .into_response();
     }
     let Some(endpoint) = parse_path(&path) else {
@@ -33,7 +37,11 @@ pub async fn handle(
     match *request.method() {
         Method::GET | Method::HEAD => describe(&endpoint, &request),
         Method::POST => soap_call(&state, &endpoint, peer, request).await,
-        _ => (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD, POST")], "use POST for SOAP calls, GET for the WSDL\n")
+        _ => (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD, POST")],
+            "use POST for SOAP calls, GET for the WSDL\n",
+        )
             .into_response(),
     }
 }
@@ -61,12 +69,20 @@ fn address(endpoint: &Endpoint, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
+        })
         .unwrap_or("localhost");
     format!("http://{host}{}", endpoint.svc_path)
 }
 
-async fn soap_call(state: &AppState, endpoint: &Endpoint, peer: SocketAddr, request: Request) -> Response {
+async fn soap_call(
+    state: &AppState,
+    endpoint: &Endpoint,
+    peer: SocketAddr,
+    request: Request,
+) -> Response {
     let headers = request.headers().clone();
     let content_type = header_str(&headers, header::CONTENT_TYPE);
     let hint = SoapVersion::from_content_type(content_type.unwrap_or(""));
@@ -91,7 +107,10 @@ async fn soap_call(state: &AppState, endpoint: &Endpoint, peer: SocketAddr, requ
     let soap_action = header_str(&headers, "soapaction");
     if let Some(action) = soap::action_from_headers(content_type, soap_action) {
         if !action_names(&action, &parsed.operation.name) {
-            let error = SoapError::ActionMismatch { action, operation: parsed.operation.name.clone() };
+            let error = SoapError::ActionMismatch {
+                action,
+                operation: parsed.operation.name.clone(),
+            };
             return errors::fault_status(&Fault::new(parsed.version, error));
         }
     }
@@ -110,12 +129,23 @@ async fn soap_call(state: &AppState, endpoint: &Endpoint, peer: SocketAddr, requ
 /// The action cross-check: an action names an operation by its last path segment
 /// (`…/Services88/User/SetPassword`; older generated proxies send `…/Services88/SetPassword`).
 fn action_names(action: &str, operation: &str) -> bool {
-    action.rsplit('/').next().is_some_and(|last| last == operation)
+    action
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last == operation)
 }
 
 fn acceptable_content_type(ct: &str) -> bool {
-    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    matches!(media.as_str(), "text/xml" | "application/soap+xml" | "application/xml")
+    let media = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        media.as_str(),
+        "text/xml" | "application/soap+xml" | "application/xml"
+    )
 }
 
 fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {
@@ -124,7 +154,12 @@ fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&s
 
 /// Used by `errors` to build a bare body response.
 pub fn xml(version: SoapVersion, status: StatusCode, bytes: Vec<u8>) -> Response {
-    (status, [(header::CONTENT_TYPE, version.content_type())], Body::from(bytes)).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, version.content_type())],
+        Body::from(bytes),
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -134,9 +169,18 @@ mod tests {
     #[test]
     fn actions_are_checked_by_their_last_segment() {
         let op = "SetPassword";
-        assert!(action_names("http://www.superoffice.net/ws/crm/NetServer/Services88/User/SetPassword", op));
-        assert!(action_names("http://www.superoffice.net/ws/crm/NetServer/Services88/SetPassword", op));
-        assert!(!action_names("http://www.superoffice.net/ws/crm/NetServer/Services88/User/ChangePassword", op));
+        assert!(action_names(
+            "http://www.superoffice.net/ws/crm/NetServer/Services88/User/SetPassword",
+            op
+        ));
+        assert!(action_names(
+            "http://www.superoffice.net/ws/crm/NetServer/Services88/SetPassword",
+            op
+        ));
+        assert!(!action_names(
+            "http://www.superoffice.net/ws/crm/NetServer/Services88/User/ChangePassword",
+            op
+        ));
         assert!(!action_names("SetPasswordX", op));
     }
 }

@@ -40,7 +40,15 @@ pub fn app(accounts: Accounts, config: ServerConfig) -> Router {
 }
 
 /// Serves on `listener` until the future is dropped.
-pub async fn serve(listener: TcpListener, accounts: Accounts, config: ServerConfig) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    accounts: Accounts,
+    config: ServerConfig,
+) -> std::io::Result<()> {
     let app = app(accounts, config);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }

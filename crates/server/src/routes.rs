@@ -17,7 +17,9 @@ pub struct Endpoint {
 /// `None` when the path names no service of ours.
 pub fn parse_path(path: &str) -> Option<Endpoint> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let at = segments.iter().position(|s| s.eq_ignore_ascii_case("services88"))?;
+    let at = segments
+        .iter()
+        .position(|s| s.eq_ignore_ascii_case("services88"))?;
     let service = match segments.get(at + 1)?.to_ascii_lowercase().as_str() {
         "user.svc" => Service::User,
         "soprincipal.svc" => Service::SoPrincipal,
@@ -34,7 +36,11 @@ pub fn parse_path(path: &str) -> Option<Endpoint> {
         _ => return None,
     };
     let svc_path = format!("/{}", segments[..at + 2].join("/"));
-    Some(Endpoint { service, customer, svc_path })
+    Some(Endpoint {
+        service,
+        customer,
+        svc_path,
+    })
 }
 
 #[cfg(test)]
@@ -46,7 +52,10 @@ mod tests {
         let e = parse_path("/Remote/Services88/User.svc").unwrap();
         assert_eq!(e.service, Service::User);
         assert_eq!(e.customer, None);
-        assert_eq!(parse_path("/remote/services88/USER.SVC").unwrap().service, Service::User);
+        assert_eq!(
+            parse_path("/remote/services88/USER.SVC").unwrap().service,
+            Service::User
+        );
         let e = parse_path("/Cust12345/Remote/Services88/SoPrincipal.svc").unwrap();
         assert_eq!(e.service, Service::SoPrincipal);
         assert_eq!(e.customer.as_deref(), Some("Cust12345"));

@@ -204,7 +204,10 @@ fn must_understand_text(blocks: &[(String, String)]) -> String {
     let more = if blocks.len() > 8 { ", ..." } else { "" };
     match names.len() {
         0 => "a header block has mustUnderstand but is not understood".to_owned(),
-        1 => format!("header block {} has mustUnderstand but is not understood", names.join("")),
+        1 => format!(
+            "header block {} has mustUnderstand but is not understood",
+            names.join("")
+        ),
         _ => format!(
             "header blocks {}{more} have mustUnderstand but are not understood",
             names.join(", ")
@@ -229,10 +232,21 @@ mod tests {
             SoapError::NoBody,
             SoapError::EmptyBody,
             SoapError::MustUnderstand(vec![]),
-            SoapError::UnknownOperation { namespace: String::new(), name: String::new() },
-            SoapError::ActionMismatch { action: String::new(), operation: String::new() },
-            SoapError::InvalidValue { element: String::new(), expected: "xs:int" },
-            SoapError::MissingValue { element: String::new() },
+            SoapError::UnknownOperation {
+                namespace: String::new(),
+                name: String::new(),
+            },
+            SoapError::ActionMismatch {
+                action: String::new(),
+                operation: String::new(),
+            },
+            SoapError::InvalidValue {
+                element: String::new(),
+                expected: "xs:int",
+            },
+            SoapError::MissingValue {
+                element: String::new(),
+            },
             SoapError::UnsupportedMediaType(String::new()),
         ];
         let mut codes: Vec<&str> = all.iter().map(SoapError::code).collect();
@@ -243,15 +257,36 @@ mod tests {
 
     #[test]
     fn messages_name_the_problem() {
-        let e = SoapError::UnknownOperation { namespace: "urn:x".into(), name: "Foo".into() };
-        assert_eq!(e.to_string(), "operation 'Foo' in namespace 'urn:x' is not implemented");
-        let e = SoapError::InvalidValue { element: "AssociateId".into(), expected: "xs:int" };
+        let e = SoapError::UnknownOperation {
+            namespace: "urn:x".into(),
+            name: "Foo".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "operation 'Foo' in namespace 'urn:x' is not implemented"
+        );
+        let e = SoapError::InvalidValue {
+            element: "AssociateId".into(),
+            expected: "xs:int",
+        };
         assert_eq!(e.to_string(), "element 'AssociateId' is not a valid xs:int");
         let e = SoapError::MustUnderstand(vec![("urn:h".into(), "X".into())]);
-        assert_eq!(e.to_string(), "header block {urn:h}X has mustUnderstand but is not understood");
-        let e = SoapError::MustUnderstand(vec![("urn:h".into(), "X".into()), ("urn:i".into(), "Y".into())]);
-        assert_eq!(e.to_string(), "header blocks {urn:h}X, {urn:i}Y have mustUnderstand but are not understood");
-        assert_eq!(SoapError::TooLarge { limit: 65536 }.to_string(), "the message is larger than the limit of 65536 bytes");
+        assert_eq!(
+            e.to_string(),
+            "header block {urn:h}X has mustUnderstand but is not understood"
+        );
+        let e = SoapError::MustUnderstand(vec![
+            ("urn:h".into(), "X".into()),
+            ("urn:i".into(), "Y".into()),
+        ]);
+        assert_eq!(
+            e.to_string(),
+            "header blocks {urn:h}X, {urn:i}Y have mustUnderstand but are not understood"
+        );
+        assert_eq!(
+            SoapError::TooLarge { limit: 65536 }.to_string(),
+            "the message is larger than the limit of 65536 bytes"
+        );
     }
 
     #[test]
@@ -264,14 +299,26 @@ mod tests {
 
     #[test]
     fn fault_codes_and_status() {
-        assert_eq!(SoapError::NotAnEnvelope.fault_code(), FaultCode::VersionMismatch);
-        assert_eq!(SoapError::WrongEnvelopeNamespace("x".into()).fault_code(), FaultCode::VersionMismatch);
-        assert_eq!(SoapError::MustUnderstand(vec![]).fault_code(), FaultCode::MustUnderstand);
+        assert_eq!(
+            SoapError::NotAnEnvelope.fault_code(),
+            FaultCode::VersionMismatch
+        );
+        assert_eq!(
+            SoapError::WrongEnvelopeNamespace("x".into()).fault_code(),
+            FaultCode::VersionMismatch
+        );
+        assert_eq!(
+            SoapError::MustUnderstand(vec![]).fault_code(),
+            FaultCode::MustUnderstand
+        );
         assert_eq!(SoapError::EmptyBody.fault_code(), FaultCode::Sender);
         assert_eq!(FaultCode::Sender.local_name(SoapVersion::V11), "Client");
         assert_eq!(FaultCode::Receiver.local_name(SoapVersion::V12), "Receiver");
         let f = Fault::new(SoapVersion::V11, SoapError::TooLarge { limit: 1 });
         assert_eq!(f.http_status(), 413);
-        assert_eq!(Fault::new(SoapVersion::V12, SoapError::NoBody).http_status(), 500);
+        assert_eq!(
+            Fault::new(SoapVersion::V12, SoapError::NoBody).http_status(),
+            500
+        );
     }
 }

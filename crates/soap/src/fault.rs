@@ -157,12 +157,22 @@ mod tests {
 
     #[test]
     fn app_fault_reason_fallbacks() {
-        let info = ExceptionInfo { friendly_text: "Try again".into(), ..Default::default() };
+        let info = ExceptionInfo {
+            friendly_text: "Try again".into(),
+            ..Default::default()
+        };
         let out = String::from_utf8(write_app_fault(SoapVersion::V12, &info, true)).expect("utf-8");
         assert!(out.contains("<s:Value>s:Receiver</s:Value>"), "{out}");
-        assert!(out.contains("<s:Text xml:lang=\"en\">Try again</s:Text>"), "{out}");
-        let out = String::from_utf8(write_app_fault(SoapVersion::V11, &ExceptionInfo::default(), false))
-            .expect("utf-8");
+        assert!(
+            out.contains("<s:Text xml:lang=\"en\">Try again</s:Text>"),
+            "{out}"
+        );
+        let out = String::from_utf8(write_app_fault(
+            SoapVersion::V11,
+            &ExceptionInfo::default(),
+            false,
+        ))
+        .expect("utf-8");
         assert!(out.contains(">the operation failed</faultstring>"), "{out}");
         assert!(out.contains("<faultcode>s:Client</faultcode>"), "{out}");
     }

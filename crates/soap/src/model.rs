@@ -42,7 +42,10 @@ impl fmt::Debug for Redacted {
 impl fmt::Debug for RequestHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestHeaders")
-            .field("application_token", &Redacted(self.application_token.is_some()))
+            .field(
+                "application_token",
+                &Redacted(self.application_token.is_some()),
+            )
             .field("ticket", &Redacted(self.ticket.is_some()))
             .field("time_zone", &self.time_zone)
             .finish()
@@ -131,10 +134,12 @@ impl Operation {
     ) -> Result<Option<T>, SoapError> {
         match self.text(name) {
             None => Ok(None),
-            Some(text) => parse(text).map(Some).ok_or_else(|| SoapError::InvalidValue {
-                element: name.to_owned(),
-                expected,
-            }),
+            Some(text) => parse(text)
+                .map(Some)
+                .ok_or_else(|| SoapError::InvalidValue {
+                    element: name.to_owned(),
+                    expected,
+                }),
         }
     }
 }
@@ -176,7 +181,11 @@ mod tests {
     #[test]
     fn text_filters_namespace_and_takes_first() {
         let o = op(vec![
-            Param { namespace: "urn:other".into(), name: "Password".into(), value: Some("x".into()) },
+            Param {
+                namespace: "urn:other".into(),
+                name: "Password".into(),
+                value: Some("x".into()),
+            },
             Param::new("Password", Some("first".into())),
             Param::new("Password", Some("second".into())),
             Param::new("Nil", None),
@@ -186,7 +195,12 @@ mod tests {
         assert!(o.param("Nil").is_some());
         assert_eq!(o.text("Absent"), None);
         assert_eq!(o.required_text("Password"), Ok("first"));
-        assert_eq!(o.required_text("Nil"), Err(SoapError::MissingValue { element: "Nil".into() }));
+        assert_eq!(
+            o.required_text("Nil"),
+            Err(SoapError::MissingValue {
+                element: "Nil".into()
+            })
+        );
     }
 
     #[test]
@@ -198,30 +212,59 @@ mod tests {
             Param::new("D", None),
         ]);
         assert_eq!(o.int("A"), Ok(Some(42)));
-        assert_eq!(o.int("B"), Err(SoapError::InvalidValue { element: "B".into(), expected: "xs:int" }));
+        assert_eq!(
+            o.int("B"),
+            Err(SoapError::InvalidValue {
+                element: "B".into(),
+                expected: "xs:int"
+            })
+        );
         assert_eq!(o.int("D"), Ok(None));
         assert_eq!(o.int("Z"), Ok(None));
         assert_eq!(o.boolean("C"), Ok(Some(true)));
-        assert_eq!(o.boolean("A"), Err(SoapError::InvalidValue { element: "A".into(), expected: "xs:boolean" }));
+        assert_eq!(
+            o.boolean("A"),
+            Err(SoapError::InvalidValue {
+                element: "A".into(),
+                expected: "xs:boolean"
+            })
+        );
         assert_eq!(o.boolean("D"), Ok(None));
     }
 
     #[test]
     fn debug_never_shows_values() {
-        let o = op(vec![Param::new("Password", Some("hunter2-secret".into())), Param::new("Nil", None)]);
+        let o = op(vec![
+            Param::new("Password", Some("hunter2-secret".into())),
+            Param::new("Nil", None),
+        ]);
         let h = RequestHeaders {
             application_token: Some("app-secret-token".into()),
             ticket: Some("7T:ticket-secret".into()),
-            time_zone: Some(TimeZone { id: Some(5), location_code: Some("UTC".into()) }),
+            time_zone: Some(TimeZone {
+                id: Some(5),
+                location_code: Some("UTC".into()),
+            }),
         };
-        let r = Request { version: SoapVersion::V11, headers: h, operation: o };
+        let r = Request {
+            version: SoapVersion::V11,
+            headers: h,
+            operation: o,
+        };
         let text = format!("{r:?} {:#?}", r.operation.params);
         for secret in ["hunter2-secret", "app-secret-token", "7T:ticket-secret"] {
             assert!(!text.contains(secret), "{secret} leaked in {text}");
         }
-        assert!(text.contains("Password") && text.contains("SetPassword") && text.contains("<redacted>"));
+        assert!(
+            text.contains("Password")
+                && text.contains("SetPassword")
+                && text.contains("<redacted>")
+        );
         assert!(text.contains("UTC"), "time zone is not secret: {text}");
         let empty = format!("{:?}", RequestHeaders::default());
-        assert!(!empty.contains("redacted") && empty.contains("ticket: None"), "{empty}");
+        assert!(
+            !empty.contains("redacted") && empty.contains("ticket: None"),
+            "{empty}"
+        );
     }
 }

@@ -46,10 +46,12 @@ pub fn parse_request_with(
     };
     let doc = Document::parse_with_options(text, options)
         .map_err(|e| Fault::new(hint, xml_error(&e, limits)))?;
-    let root = doc
-        .root()
-        .first_element_child()
-        .ok_or_else(|| Fault::new(hint, SoapError::Malformed("there is no root element".into())))?;
+    let root = doc.root().first_element_child().ok_or_else(|| {
+        Fault::new(
+            hint,
+            SoapError::Malformed("there is no root element".into()),
+        )
+    })?;
     let version = envelope_version(root);
     // Once the root is known to be an envelope, every later fault speaks its version.
     let fault_version = *version.as_ref().unwrap_or(&hint);
@@ -63,7 +65,8 @@ fn envelope_version(root: Node) -> Result<SoapVersion, SoapError> {
         return Err(SoapError::NotAnEnvelope);
     }
     let ns = root.tag_name().namespace().unwrap_or("");
-    SoapVersion::from_envelope_ns(ns).ok_or_else(|| SoapError::WrongEnvelopeNamespace(ns.to_owned()))
+    SoapVersion::from_envelope_ns(ns)
+        .ok_or_else(|| SoapError::WrongEnvelopeNamespace(ns.to_owned()))
 }
 
 /// The authoritative depth check over the tree (the byte scan is only a stack guard).
@@ -74,7 +77,11 @@ fn check_depth(root: Node, max_depth: u32) -> Result<(), SoapError> {
         if depth > max_depth {
             return Err(SoapError::TooDeep { limit: max_depth });
         }
-        stack.extend(node.children().filter(Node::is_element).map(|c| (c, depth + 1)));
+        stack.extend(
+            node.children()
+                .filter(Node::is_element)
+                .map(|c| (c, depth + 1)),
+        );
     }
     Ok(())
 }
@@ -231,7 +238,9 @@ fn xml_error(e: &roxmltree::Error, limits: &Limits) -> SoapError {
         }
         E::NoRootNode => return SoapError::Malformed("there is no root element".into()),
         E::UnclosedRootNode | E::UnexpectedEndOfStream => {
-            return SoapError::Malformed("the document ends before the root element is closed".into())
+            return SoapError::Malformed(
+                "the document ends before the root element is closed".into(),
+            )
         }
         E::AttributesLimitReached | E::NamespacesLimitReached => {
             return SoapError::Malformed("too many attributes or namespaces".into())

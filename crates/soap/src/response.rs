@@ -105,7 +105,10 @@ mod tests {
     fn exact_success_bytes() {
         let out = write_response(
             SoapVersion::V11,
-            &ResponseHeaders { succeeded: true, exception: None },
+            &ResponseHeaders {
+                succeeded: true,
+                exception: None,
+            },
             |w| {
                 w.open_with("SetPasswordResponse", &[("xmlns", SERVICES88_NS)]);
                 w.leaf("Response", "true");

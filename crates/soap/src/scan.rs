@@ -40,7 +40,10 @@ fn skip_past(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 fn scan_markup(b: &[u8], max_depth: u32) -> Result<(), SoapError> {
     let mut depth: u32 = 0;
     let mut i = 0;
-    while let Some(off) = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
+    while let Some(off) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+    {
         let start = i + off;
         let rest = &b[start..];
         // Each arm yields where scanning resumes; `None` means the markup never ends, which
@@ -123,21 +126,40 @@ mod tests {
     fn deep_and_unclosed() {
         let xml = "<a>".repeat(100_000);
         assert_eq!(depth_ok(&xml, 32), Err(SoapError::TooDeep { limit: 32 }));
-        assert_eq!(depth_ok("<a><b", 1), Ok(()), "left for the parser to refuse");
+        assert_eq!(
+            depth_ok("<a><b", 1),
+            Ok(()),
+            "left for the parser to refuse"
+        );
         assert_eq!(depth_ok("<a><!-- never closed", 1), Ok(()));
     }
 
     #[test]
     fn doctype_anywhere_outside_comments() {
-        assert_eq!(depth_ok("<!DOCTYPE a><a/>", 32), Err(SoapError::DtdForbidden));
-        assert_eq!(depth_ok("<a><!DOCTYPE a></a>", 32), Err(SoapError::DtdForbidden));
-        assert_eq!(depth_ok("<a><!-- <!DOCTYPE a> --><![CDATA[<!DOCTYPE]]></a>", 32), Ok(()));
+        assert_eq!(
+            depth_ok("<!DOCTYPE a><a/>", 32),
+            Err(SoapError::DtdForbidden)
+        );
+        assert_eq!(
+            depth_ok("<a><!DOCTYPE a></a>", 32),
+            Err(SoapError::DtdForbidden)
+        );
+        assert_eq!(
+            depth_ok("<a><!-- <!DOCTYPE a> --><![CDATA[<!DOCTYPE]]></a>", 32),
+            Ok(())
+        );
     }
 
     #[test]
     fn prepare_checks_in_order() {
-        let limits = Limits { max_bytes: 8, ..Limits::default() };
-        assert_eq!(prepare(b"<a></a>  x", &limits), Err(SoapError::TooLarge { limit: 8 }));
+        let limits = Limits {
+            max_bytes: 8,
+            ..Limits::default()
+        };
+        assert_eq!(
+            prepare(b"<a></a>  x", &limits),
+            Err(SoapError::TooLarge { limit: 8 })
+        );
         let limits = Limits::default();
         assert_eq!(prepare(b"\xEF\xBB\xBF<a/>", &limits), Ok("<a/>"));
         assert_eq!(

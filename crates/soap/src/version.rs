@@ -57,7 +57,10 @@ impl SoapVersion {
 /// When the content type is `application/soap+xml` its `action` parameter wins over a
 /// `SOAPAction` header; otherwise the `SOAPAction` header wins. Either is used when it is
 /// the only one present.
-pub fn action_from_headers(content_type: Option<&str>, soap_action: Option<&str>) -> Option<String> {
+pub fn action_from_headers(
+    content_type: Option<&str>,
+    soap_action: Option<&str>,
+) -> Option<String> {
     let from_ct = content_type.and_then(|ct| content_type_param(ct, "action"));
     let from_header = soap_action.and_then(unquote_header);
     let v12 = content_type.map(SoapVersion::from_content_type) == Some(SoapVersion::V12);
@@ -139,29 +142,56 @@ mod tests {
 
     #[test]
     fn content_type_guess() {
-        assert_eq!(SoapVersion::from_content_type("application/soap+xml"), SoapVersion::V12);
+        assert_eq!(
+            SoapVersion::from_content_type("application/soap+xml"),
+            SoapVersion::V12
+        );
         assert_eq!(
             SoapVersion::from_content_type(" Application/SOAP+XML ; charset=utf-8"),
             SoapVersion::V12
         );
-        assert_eq!(SoapVersion::from_content_type("text/xml; charset=utf-8"), SoapVersion::V11);
+        assert_eq!(
+            SoapVersion::from_content_type("text/xml; charset=utf-8"),
+            SoapVersion::V11
+        );
         assert_eq!(SoapVersion::from_content_type(""), SoapVersion::V11);
-        assert_eq!(SoapVersion::from_content_type("application/json"), SoapVersion::V11);
+        assert_eq!(
+            SoapVersion::from_content_type("application/json"),
+            SoapVersion::V11
+        );
     }
 
     #[test]
     fn action_sources_and_priority() {
         let ct12 = "application/soap+xml; charset=utf-8; action=\"urn:a\"";
-        assert_eq!(action_from_headers(Some(ct12), None).as_deref(), Some("urn:a"));
-        assert_eq!(action_from_headers(Some(ct12), Some("\"urn:b\"")).as_deref(), Some("urn:a"));
+        assert_eq!(
+            action_from_headers(Some(ct12), None).as_deref(),
+            Some("urn:a")
+        );
+        assert_eq!(
+            action_from_headers(Some(ct12), Some("\"urn:b\"")).as_deref(),
+            Some("urn:a")
+        );
         let ct11 = "text/xml; charset=utf-8";
-        assert_eq!(action_from_headers(Some(ct11), Some("\"urn:b\"")).as_deref(), Some("urn:b"));
-        assert_eq!(action_from_headers(Some(ct11), Some("urn:b")).as_deref(), Some("urn:b"));
-        assert_eq!(action_from_headers(None, Some(" \"urn:c\" ")).as_deref(), Some("urn:c"));
+        assert_eq!(
+            action_from_headers(Some(ct11), Some("\"urn:b\"")).as_deref(),
+            Some("urn:b")
+        );
+        assert_eq!(
+            action_from_headers(Some(ct11), Some("urn:b")).as_deref(),
+            Some("urn:b")
+        );
+        assert_eq!(
+            action_from_headers(None, Some(" \"urn:c\" ")).as_deref(),
+            Some("urn:c")
+        );
         assert_eq!(action_from_headers(Some(ct11), Some("\"\"")), None);
         assert_eq!(action_from_headers(Some(ct11), Some("")), None);
         assert_eq!(action_from_headers(None, None), None);
-        assert_eq!(action_from_headers(Some("application/soap+xml; action=\"\""), None), None);
+        assert_eq!(
+            action_from_headers(Some("application/soap+xml; action=\"\""), None),
+            None
+        );
     }
 
     #[test]
@@ -175,7 +205,10 @@ mod tests {
             content_type_param("a/b; q=\"x;y\"; action=\"urn:a;b\\\"c\"", "action").as_deref(),
             Some("urn:a;b\"c")
         );
-        assert_eq!(content_type_param("a/b; action=\"unterminated", "action").as_deref(), Some("unterminated"));
+        assert_eq!(
+            content_type_param("a/b; action=\"unterminated", "action").as_deref(),
+            Some("unterminated")
+        );
         assert_eq!(content_type_param("a/b", "action"), None);
         assert_eq!(content_type_param("a/b; charset", "action"), None);
     }
@@ -184,9 +217,15 @@ mod tests {
     fn envelope_namespaces() {
         assert_eq!(SoapVersion::V11.envelope_ns(), SOAP11_ENV_NS);
         assert_eq!(SoapVersion::V12.envelope_ns(), SOAP12_ENV_NS);
-        assert_eq!(SoapVersion::from_envelope_ns(SOAP12_ENV_NS), Some(SoapVersion::V12));
+        assert_eq!(
+            SoapVersion::from_envelope_ns(SOAP12_ENV_NS),
+            Some(SoapVersion::V12)
+        );
         assert_eq!(SoapVersion::from_envelope_ns("urn:other"), None);
         assert_eq!(SoapVersion::V11.content_type(), "text/xml; charset=utf-8");
-        assert_eq!(SoapVersion::V12.content_type(), "application/soap+xml; charset=utf-8");
+        assert_eq!(
+            SoapVersion::V12.content_type(),
+            "application/soap+xml; charset=utf-8"
+        );
     }
 }

@@ -76,7 +76,8 @@ impl XmlWriter {
 
     /// Writes `<?xml version="1.0" encoding="utf-8"?>`.
     pub fn declaration(&mut self) {
-        self.buf.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+        self.buf
+            .push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
     }
 
     /// Writes `<name>`.
@@ -192,17 +193,29 @@ mod tests {
 
     #[test]
     fn text_escaping() {
-        assert_eq!(esc("a&b<c>d\"e'f", Context::Text), "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+        assert_eq!(
+            esc("a&b<c>d\"e'f", Context::Text),
+            "a&amp;b&lt;c&gt;d&quot;e&apos;f"
+        );
         assert_eq!(esc("x\r\ny\tz", Context::Text), "x&#xD;\ny\tz");
-        assert_eq!(esc("\u{0}a\u{8}b\u{B}\u{1F}\u{FFFE}\u{FFFF}", Context::Text), "\u{FFFD}a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}");
-        assert_eq!(esc("plain ÆØÅ 😀 \u{7F}", Context::Text), "plain ÆØÅ 😀 \u{7F}");
+        assert_eq!(
+            esc("\u{0}a\u{8}b\u{B}\u{1F}\u{FFFE}\u{FFFF}", Context::Text),
+            "\u{FFFD}a\u{FFFD}b\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"
+        );
+        assert_eq!(
+            esc("plain ÆØÅ 😀 \u{7F}", Context::Text),
+            "plain ÆØÅ 😀 \u{7F}"
+        );
         assert_eq!(esc("", Context::Text), "");
         assert_eq!(esc("]]>", Context::Text), "]]&gt;");
     }
 
     #[test]
     fn attribute_escaping() {
-        assert_eq!(esc("a\tb\nc\rd\"e", Context::Attribute), "a&#x9;b&#xA;c&#xD;d&quot;e");
+        assert_eq!(
+            esc("a\tb\nc\rd\"e", Context::Attribute),
+            "a&#x9;b&#xA;c&#xD;d&quot;e"
+        );
     }
 
     #[test]

@@ -46,8 +46,23 @@ mod tests {
         assert_eq!(parse_xs_int("-2147483648"), Some(i32::MIN));
         assert_eq!(parse_xs_int("2147483647"), Some(i32::MAX));
         for bad in [
-            "", " ", "abc", "1.5", "1e3", "2147483648", "-2147483649", "99999999999", "+", "-",
-            "+-1", "--1", "1 2", "0x10", "\u{a0}1", "\u{0663}", "1,000",
+            "",
+            " ",
+            "abc",
+            "1.5",
+            "1e3",
+            "2147483648",
+            "-2147483649",
+            "99999999999",
+            "+",
+            "-",
+            "+-1",
+            "--1",
+            "1 2",
+            "0x10",
+            "\u{a0}1",
+            "\u{0663}",
+            "1,000",
         ] {
             assert_eq!(parse_xs_int(bad), None, "{bad:?}");
         }
@@ -62,6 +77,8 @@ mod tests {
         for bad in ["", "TRUE", "True", "yes", "2", "t"] {
             assert_eq!(parse_xs_boolean(bad), None, "{bad:?}");
         }
-        assert!(is_nil_value("true") && is_nil_value("1") && !is_nil_value("0") && !is_nil_value("x"));
+        assert!(
+            is_nil_value("true") && is_nil_value("1") && !is_nil_value("0") && !is_nil_value("x")
+        );
     }
 }

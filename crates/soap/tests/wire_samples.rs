@@ -79,7 +79,10 @@ fn check(raw: &[u8], version: SoapVersion) {
 
     let req = parse_request(http.body, hint, &Limits::default()).expect("parses");
     assert_eq!(req.version, version);
-    assert_eq!(req.headers.application_token.as_deref(), Some("app-token-1"));
+    assert_eq!(
+        req.headers.application_token.as_deref(),
+        Some("app-token-1")
+    );
     assert_eq!(req.headers.ticket.as_deref(), Some("ticket-7"));
     assert_eq!(req.headers.time_zone, None);
     assert_eq!(req.operation.name, "SetPassword");
@@ -129,15 +132,28 @@ sample!(zeep_soap12, "zeep-soap12.txt", V12);
 #[test]
 fn fixtures_keep_their_quirks() {
     let wcf12 = split_http(include_bytes!("fixtures/wire-samples/mono-wcf-soap12.txt"));
-    assert!(wcf12.body.starts_with(b"\xEF\xBB\xBF<?xml"), "BOM before the declaration");
-    assert_eq!(wcf12.header("Content-Type"), Some("application/soap+xml; charset=utf-8"));
+    assert!(
+        wcf12.body.starts_with(b"\xEF\xBB\xBF<?xml"),
+        "BOM before the declaration"
+    );
+    assert_eq!(
+        wcf12.header("Content-Type"),
+        Some("application/soap+xml; charset=utf-8")
+    );
 
     let gsoap = split_http(include_bytes!("fixtures/wire-samples/gsoap-soap11.txt"));
-    assert!(gsoap.body.ends_with(b"</SOAP-ENV:Envelope>\r\n"), "CRLF after the root");
+    assert!(
+        gsoap.body.ends_with(b"</SOAP-ENV:Envelope>\r\n"),
+        "CRLF after the root"
+    );
     let gsoap12 = split_http(include_bytes!("fixtures/wire-samples/gsoap-soap12.txt"));
     assert!(find(gsoap12.body, b"mustUnderstand=\"true\"").is_some());
 
-    let lite12 = split_http(include_bytes!("fixtures/wire-samples/perl-soaplite-soap12.txt"));
+    let lite12 = split_http(include_bytes!(
+        "fixtures/wire-samples/perl-soaplite-soap12.txt"
+    ));
     assert!(find(lite12.body, b"soap:encodingStyle=").is_some());
-    assert!(lite12.header("Content-Type").is_some_and(|ct| !ct.contains("action")));
+    assert!(lite12
+        .header("Content-Type")
+        .is_some_and(|ct| !ct.contains("action")));
 }

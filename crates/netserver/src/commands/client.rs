@@ -6,22 +6,38 @@ use crate::commands::password;
 
 pub async fn run(cmd: ClientCommand) -> Result<(), String> {
     match cmd {
-        ClientCommand::Login { url, user, password_stdin, soap } => {
+        ClientCommand::Login {
+            url,
+            user,
+            password_stdin,
+            soap,
+        } => {
             let pw = password::read(password_stdin, "Password: ", false)?;
             let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
             match client.login(&user, &pw).await? {
                 Some(login) => {
-                    eprintln!("Logged in as associate {} ({}).", login.associate_id, login.full_name);
+                    eprintln!(
+                        "Logged in as associate {} ({}).",
+                        login.associate_id, login.full_name
+                    );
                     println!("{}", login.ticket.expose());
                     Ok(())
                 }
                 None => Err("log-in failed: unknown user or wrong password".into()),
             }
         }
-        ClientCommand::SetPassword { url, ticket, associate_id, password_stdin, soap } => {
+        ClientCommand::SetPassword {
+            url,
+            ticket,
+            associate_id,
+            password_stdin,
+            soap,
+        } => {
             let pw = password::read(password_stdin, "New password: ", !password_stdin)?;
             let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
-            let answer = client.set_password(&ticket.into(), associate_id, &pw).await?;
+            let answer = client
+                .set_password(&ticket.into(), associate_id, &pw)
+                .await?;
             match answer.error {
                 None => {
                     println!("Response: {}", answer.response);

@@ -15,8 +15,9 @@ pub fn read(from_stdin: bool, prompt: &str, confirm: bool) -> Result<Secret, Str
         let trimmed = line.trim_end_matches(['\n', '\r']);
         return Ok(Secret::new(trimmed));
     }
-    let first = rpassword::prompt_password(prompt)
-        .map_err(|e| format!("cannot read the password (use --password-stdin without a terminal): {e}"))?;
+    let first = rpassword::prompt_password(prompt).map_err(|e| {
+        format!("cannot read the password (use --password-stdin without a terminal): {e}")
+    })?;
     if confirm {
         let again = rpassword::prompt_password("Repeat the password: ")
             .map_err(|e| format!("cannot read the password: {e}"))?;

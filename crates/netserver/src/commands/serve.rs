@@ -9,10 +9,23 @@ use crate::wiring;
 pub async fn run(cfg: Resolved) -> Result<(), String> {
     init_logging();
     let settings = cfg.file.settings()?;
-    let accounts = wiring::accounts(&cfg.database, cfg.file.kdf(), cfg.file.kdf_workers(), settings).await?;
-    if let Some((admin, password)) = accounts.bootstrap_admin(Timestamp::now()).await.map_err(|e| e.to_string())? {
+    let accounts = wiring::accounts(
+        &cfg.database,
+        cfg.file.kdf(),
+        cfg.file.kdf_workers(),
+        settings,
+    )
+    .await?;
+    if let Some((admin, password)) = accounts
+        .bootstrap_admin(Timestamp::now())
+        .await
+        .map_err(|e| e.to_string())?
+    {
         // Printed once, to the operator's terminal only; it never reaches the log.
-        println!("Created associate '{}' (id {}) with right admin-all.", admin.name, admin.id);
+        println!(
+            "Created associate '{}' (id {}) with right admin-all.",
+            admin.name, admin.id
+        );
         println!("Its password, shown only now: {}", password.expose());
         println!(
             "Change it with: netserver client set-password --url http://{}/Remote/Services88/User.svc --ticket <ticket> --associate-id {}",
@@ -38,7 +51,10 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NETSERVER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 #[cfg(test)]

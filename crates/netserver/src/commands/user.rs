@@ -8,9 +8,22 @@ use crate::wiring;
 
 pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
     let settings = cfg.file.settings()?;
-    let accounts = wiring::accounts(&cfg.database, cfg.file.kdf(), cfg.file.kdf_workers(), settings).await?;
+    let accounts = wiring::accounts(
+        &cfg.database,
+        cfg.file.kdf(),
+        cfg.file.kdf_workers(),
+        settings,
+    )
+    .await?;
     match cmd {
-        UserCommand::Add { name, full_name, rights, user_type, password_stdin, no_password } => {
+        UserCommand::Add {
+            name,
+            full_name,
+            rights,
+            user_type,
+            password_stdin,
+            no_password,
+        } => {
             let user = NewUser {
                 full_name: full_name.unwrap_or_else(|| name.clone()),
                 name,
@@ -22,22 +35,41 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
                     Some(password::read(password_stdin, "Password: ", true)?)
                 },
             };
-            let created = accounts.add_user(user, Timestamp::now()).await.map_err(|e| e.public_message())?;
-            println!("Created associate '{}' with id {}.", created.name, created.id);
+            let created = accounts
+                .add_user(user, Timestamp::now())
+                .await
+                .map_err(|e| e.public_message())?;
+            println!(
+                "Created associate '{}' with id {}.",
+                created.name, created.id
+            );
             Ok(())
         }
         UserCommand::List => list(&accounts).await,
         UserCommand::Retire { name } => {
-            let retired = accounts.retire_user(&name, Timestamp::now()).await.map_err(|e| e.public_message())?;
-            println!("Retired associate '{}' (id {}); its tickets are revoked.", retired.name, retired.id);
+            let retired = accounts
+                .retire_user(&name, Timestamp::now())
+                .await
+                .map_err(|e| e.public_message())?;
+            println!(
+                "Retired associate '{}' (id {}); its tickets are revoked.",
+                retired.name, retired.id
+            );
             Ok(())
         }
     }
 }
 
 async fn list(accounts: &Accounts) -> Result<(), String> {
-    let all = accounts.store().list_associates().await.map_err(|e| e.to_string())?;
-    println!("{:>6}  {:<20} {:<24} {:<9} {:<8} RIGHTS", "ID", "NAME", "FULL NAME", "TYPE", "STATUS");
+    let all = accounts
+        .store()
+        .list_associates()
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{:>6}  {:<20} {:<24} {:<9} {:<8} RIGHTS",
+        "ID", "NAME", "FULL NAME", "TYPE", "STATUS"
+    );
     for a in all {
         let rights: Vec<&str> = a.rights.iter().map(|r| r.as_str()).collect();
         let status = if a.retired { "retired" } else { "active" };

@@ -15,7 +15,11 @@ impl Env {
     fn new() -> Env {
         let dir = tempfile::tempdir().unwrap();
         // Cheap hashing for tests only; the server's defaults are OWASP's.
-        std::fs::write(dir.path().join("netserver.toml"), "[kdf]\nmemory_kib = 8\niterations = 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("netserver.toml"),
+            "[kdf]\nmemory_kib = 8\niterations = 1\n",
+        )
+        .unwrap();
         Env { dir }
     }
 
@@ -25,7 +29,10 @@ impl Env {
             .env_remove("NETSERVER_LISTEN")
             .env_remove("NETSERVER_DATABASE")
             .env("NETSERVER_CONFIG", self.dir.path().join("netserver.toml"))
-            .env("NETSERVER_DATABASE", format!("sqlite://{}", self.db().display()));
+            .env(
+                "NETSERVER_DATABASE",
+                format!("sqlite://{}", self.db().display()),
+            );
         c
     }
 
@@ -42,7 +49,12 @@ impl Env {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         child.wait_with_output().unwrap()
     }
 }
@@ -58,31 +70,76 @@ fn err(o: &Output) -> String {
 #[test]
 fn user_add_list_retire() {
     let env = Env::new();
-    let o = env.run(&["user", "add", "bob", "--password-stdin", "--rights", "admin-users", "--full-name", "Bob Builder"], "bob-password-1\n");
+    let o = env.run(
+        &[
+            "user",
+            "add",
+            "bob",
+            "--password-stdin",
+            "--rights",
+            "admin-users",
+            "--full-name",
+            "Bob Builder",
+        ],
+        "bob-password-1\n",
+    );
     assert!(o.status.success(), "{}", err(&o));
-    assert!(out(&o).contains("Created associate 'bob' with id 1"), "{}", out(&o));
+    assert!(
+        out(&o).contains("Created associate 'bob' with id 1"),
+        "{}",
+        out(&o)
+    );
     let list = env.run(&["user", "list"], "");
     let text = out(&list);
-    assert!(text.contains("bob") && text.contains("Bob Builder") && text.contains("admin-users") && text.contains("active"), "{text}");
+    assert!(
+        text.contains("bob")
+            && text.contains("Bob Builder")
+            && text.contains("admin-users")
+            && text.contains("active"),
+        "{text}"
+    );
     let o = env.run(&["user", "retire", "BOB"], "");
     assert!(o.status.success(), "{}", err(&o));
     assert!(out(&env.run(&["user", "list"], "")).contains("retired"));
-    assert!(!std::fs::read(env.db()).unwrap().windows(14).any(|w| w == b"bob-password-1"));
+    assert!(!std::fs::read(env.db())
+        .unwrap()
+        .windows(14)
+        .any(|w| w == b"bob-password-1"));
 }
 
 #[test]
 fn user_errors_are_specific() {
     let env = Env::new();
-    assert!(env.run(&["user", "add", "bob", "--password-stdin"], "bob-password-1\n").status.success());
-    let dup = env.run(&["user", "add", "BOB", "--password-stdin"], "bob-password-1\n");
+    assert!(env
+        .run(
+            &["user", "add", "bob", "--password-stdin"],
+            "bob-password-1\n"
+        )
+        .status
+        .success());
+    let dup = env.run(
+        &["user", "add", "BOB", "--password-stdin"],
+        "bob-password-1\n",
+    );
     assert!(!dup.status.success());
     assert!(err(&dup).contains("already taken"), "{}", err(&dup));
     let short = env.run(&["user", "add", "carl", "--password-stdin"], "short\n");
     assert!(err(&short).contains("shorter than 8"), "{}", err(&short));
-    let right = env.run(&["user", "add", "dan", "--rights", "root", "--password-stdin"], "dan-password-1\n");
-    assert!(err(&right).contains("unknown functional right 'root'"), "{}", err(&right));
+    let right = env.run(
+        &["user", "add", "dan", "--rights", "root", "--password-stdin"],
+        "dan-password-1\n",
+    );
+    assert!(
+        err(&right).contains("unknown functional right 'root'"),
+        "{}",
+        err(&right)
+    );
     let nobody = env.run(&["user", "retire", "nobody"], "");
-    assert!(err(&nobody).contains("no associate named 'nobody'"), "{}", err(&nobody));
+    assert!(
+        err(&nobody).contains("no associate named 'nobody'"),
+        "{}",
+        err(&nobody)
+    );
     let bad_db = env.run(&["user", "list", "--database", "mysql://x"], "");
     assert!(err(&bad_db).contains("mysql"), "{}", err(&bad_db));
 }
@@ -119,7 +176,10 @@ fn serve(env: &Env) -> (Server, String, Vec<String>) {
     let mut reader = BufReader::new(stdout);
     loop {
         let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "serve exited: {lines:?}");
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "serve exited: {lines:?}"
+        );
         lines.push(line.trim_end().to_owned());
         if let Some(url) = line.trim_end().strip_prefix("netserver listening on ") {
             return (Server(child), url.to_owned(), lines);
@@ -131,44 +191,116 @@ fn serve(env: &Env) -> (Server, String, Vec<String>) {
 fn serve_bootstraps_an_admin_and_the_client_subcommands_use_it() {
     let env = Env::new();
     let (_server, url, lines) = serve(&env);
-    let pw_line = lines.iter().find(|l| l.starts_with("Its password, shown only now: ")).expect("password line");
+    let pw_line = lines
+        .iter()
+        .find(|l| l.starts_with("Its password, shown only now: "))
+        .expect("password line");
     let password = pw_line.rsplit(' ').next().unwrap().to_owned();
     assert!(password.len() >= 20);
-    assert!(lines.iter().any(|l| l.contains("netserver client set-password")), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("netserver client set-password")),
+        "{lines:?}"
+    );
 
-    let login = env.run(&["client", "login", "--url", &url, "--user", "admin", "--password-stdin"], &format!("{password}\n"));
+    let login = env.run(
+        &[
+            "client",
+            "login",
+            "--url",
+            &url,
+            "--user",
+            "admin",
+            "--password-stdin",
+        ],
+        &format!("{password}\n"),
+    );
     assert!(login.status.success(), "{}", err(&login));
     let ticket = out(&login).trim().to_owned();
     assert!(ticket.starts_with("7T:"));
 
     let set = env.run(
-        &["client", "set-password", "--url", &url, "--ticket", &ticket, "--associate-id", "1", "--password-stdin"],
+        &[
+            "client",
+            "set-password",
+            "--url",
+            &url,
+            "--ticket",
+            &ticket,
+            "--associate-id",
+            "1",
+            "--password-stdin",
+        ],
         "brand-new-password\n",
     );
     assert!(set.status.success(), "{}", err(&set));
     assert!(out(&set).contains("Response: true"));
 
-    let again = env.run(&["client", "login", "--url", &url, "--user", "admin", "--password-stdin", "--soap12"], "brand-new-password\n");
+    let again = env.run(
+        &[
+            "client",
+            "login",
+            "--url",
+            &url,
+            "--user",
+            "admin",
+            "--password-stdin",
+            "--soap12",
+        ],
+        "brand-new-password\n",
+    );
     assert!(again.status.success(), "{}", err(&again));
-    let old = env.run(&["client", "login", "--url", &url, "--user", "admin", "--password-stdin"], &format!("{password}\n"));
+    let old = env.run(
+        &[
+            "client",
+            "login",
+            "--url",
+            &url,
+            "--user",
+            "admin",
+            "--password-stdin",
+        ],
+        &format!("{password}\n"),
+    );
     assert!(!old.status.success());
     assert!(err(&old).contains("log-in failed"));
 
     let bad = env.run(
-        &["client", "set-password", "--url", &url, "--ticket", "7T:bm9wZQ==", "--associate-id", "1", "--password-stdin"],
+        &[
+            "client",
+            "set-password",
+            "--url",
+            &url,
+            "--ticket",
+            "7T:bm9wZQ==",
+            "--associate-id",
+            "1",
+            "--password-stdin",
+        ],
         "another-password\n",
     );
     assert!(!bad.status.success());
     assert!(out(&bad).contains("Response: false"));
-    assert!(err(&bad).contains("SoInvalidTicketException"), "{}", err(&bad));
+    assert!(
+        err(&bad).contains("SoInvalidTicketException"),
+        "{}",
+        err(&bad)
+    );
 }
 
 #[test]
 fn a_second_serve_does_not_bootstrap_again() {
     let env = Env::new();
-    let o = env.run(&["user", "add", "first", "--password-stdin"], "first-password\n");
+    let o = env.run(
+        &["user", "add", "first", "--password-stdin"],
+        "first-password\n",
+    );
     assert!(o.status.success());
     let (_server, _url, lines) = serve(&env);
-    assert!(!lines.iter().any(|l| l.contains("shown only now")), "{lines:?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("shown only now")),
+        "{lines:?}"
+    );
     assert!(Path::new(&env.db()).exists());
 }

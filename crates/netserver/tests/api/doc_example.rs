@@ -32,9 +32,17 @@ fn doc_request(ticket: &str, id: &str, password: &str) -> String {
 
 async fn post(app: &TestApp, body: String) -> Answer {
     let reply = app
-        .post("/Remote/Services88/User.svc", &[("Content-Type", "application/soap+xml; charset=utf-8")], body)
+        .post(
+            "/Remote/Services88/User.svc",
+            &[("Content-Type", "application/soap+xml; charset=utf-8")],
+            body,
+        )
         .await;
-    assert!(reply.content_type.starts_with("application/soap+xml"), "{}", reply.content_type);
+    assert!(
+        reply.content_type.starts_with("application/soap+xml"),
+        "{}",
+        reply.content_type
+    );
     Answer::read(&reply)
 }
 
@@ -45,7 +53,10 @@ async fn the_literal_doc_example_gets_a_clear_invalid_ticket_answer() {
     answer.assert_exception("SoInvalidTicketException");
     assert_eq!(answer.envelope_ns, SOAP12);
     assert!(answer.message.unwrap().contains("ticket"));
-    assert!(!answer.body.contains("1234abcxyzExample"), "the ticket must not be echoed");
+    assert!(
+        !answer.body.contains("1234abcxyzExample"),
+        "the ticket must not be echoed"
+    );
 }
 
 #[tokio::test]
@@ -53,7 +64,11 @@ async fn the_doc_example_with_a_real_ticket_sets_the_password() {
     let app = spawn_app().await;
     let bob = app.add_user("bob", &[], "old-password-1").await;
     let ticket = app.admin_ticket().await;
-    let answer = post(&app, doc_request(&ticket, &bob.to_string(), "new-password-1")).await;
+    let answer = post(
+        &app,
+        doc_request(&ticket, &bob.to_string(), "new-password-1"),
+    )
+    .await;
     answer.assert_success();
     assert!(app.login("bob", "new-password-1").await.is_some());
     assert!(app.login("bob", "old-password-1").await.is_none());

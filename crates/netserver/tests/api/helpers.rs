@@ -37,7 +37,9 @@ pub async fn spawn_app_with(config: ServerConfig, settings: Settings) -> TestApp
     let accounts = wiring::accounts(&url, KdfParams::insecure_for_tests(), 2, settings)
         .await
         .unwrap();
-    let running = wiring::start("127.0.0.1:0", accounts.clone(), config).await.unwrap();
+    let running = wiring::start("127.0.0.1:0", accounts.clone(), config)
+        .await
+        .unwrap();
     let app = TestApp {
         base: format!("http://{}", running.addr),
         accounts,
@@ -46,8 +48,13 @@ pub async fn spawn_app_with(config: ServerConfig, settings: Settings) -> TestApp
         http: reqwest::Client::new(),
         _dir: dir,
     };
-    let admin = app.add_user("admin", &[Right::AdminAll], ADMIN_PASSWORD).await;
-    TestApp { admin_id: admin, ..app }
+    let admin = app
+        .add_user("admin", &[Right::AdminAll], ADMIN_PASSWORD)
+        .await;
+    TestApp {
+        admin_id: admin,
+        ..app
+    }
 }
 
 impl TestApp {
@@ -63,12 +70,23 @@ impl TestApp {
             rights: rights.to_vec(),
             password: Some(Secret::new(password)),
         };
-        self.accounts.add_user(user, Timestamp::now()).await.unwrap().id
+        self.accounts
+            .add_user(user, Timestamp::now())
+            .await
+            .unwrap()
+            .id
     }
 
     /// Logs in over SOAP 1.1 and returns the ticket, or `None` if refused.
     pub async fn login(&self, name: &str, password: &str) -> Option<String> {
-        let reply = self.soap11("SoPrincipal", "AuthenticateUsernamePassword", &auth_body(name, password), None).await;
+        let reply = self
+            .soap11(
+                "SoPrincipal",
+                "AuthenticateUsernamePassword",
+                &auth_body(name, password),
+                None,
+            )
+            .await;
         assert_eq!(reply.status, 200, "{}", reply.body);
         let doc = roxmltree::Document::parse(&reply.body).unwrap();
         let ok = text(&doc, "AuthenticationSucceeded").unwrap();
@@ -79,7 +97,12 @@ impl TestApp {
         self.login("admin", ADMIN_PASSWORD).await.unwrap()
     }
 
-    pub async fn post(&self, path: &str, headers: &[(&str, &str)], body: impl Into<reqwest::Body>) -> Reply {
+    pub async fn post(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<reqwest::Body>,
+    ) -> Reply {
         let mut req = self.http.post(self.url(path)).body(body);
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -91,7 +114,11 @@ impl TestApp {
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_owned())
             .unwrap_or_default();
-        Reply { status, content_type, body: resp.text().await.unwrap() }
+        Reply {
+            status,
+            content_type,
+            body: resp.text().await.unwrap(),
+        }
     }
 
     pub async fn soap11(&self, agent: &str, op: &str, body: &str, ticket: Option<&str>) -> Reply {
@@ -99,7 +126,10 @@ impl TestApp {
         let env = envelope(SOAP11, ticket, body);
         self.post(
             &format!("/Remote/Services88/{agent}.svc"),
-            &[("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", &action)],
+            &[
+                ("Content-Type", "text/xml; charset=utf-8"),
+                ("SOAPAction", &action),
+            ],
             env,
         )
         .await
@@ -108,17 +138,31 @@ impl TestApp {
     pub async fn soap12(&self, agent: &str, op: &str, body: &str, ticket: Option<&str>) -> Reply {
         let ct = format!("application/soap+xml; charset=utf-8; action=\"{NS}/{agent}/{op}\"");
         let env = envelope(SOAP12, ticket, body);
-        self.post(&format!("/Remote/Services88/{agent}.svc"), &[("Content-Type", &ct)], env).await
+        self.post(
+            &format!("/Remote/Services88/{agent}.svc"),
+            &[("Content-Type", &ct)],
+            env,
+        )
+        .await
     }
 
     pub async fn set_password(&self, ticket: Option<&str>, id: &str, password: &str) -> Answer {
-        let reply = self.soap11("User", "SetPassword", &set_password_body(id, password), ticket).await;
+        let reply = self
+            .soap11(
+                "User",
+                "SetPassword",
+                &set_password_body(id, password),
+                ticket,
+            )
+            .await;
         Answer::read(&reply)
     }
 }
 
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn auth_body(name: &str, password: &str) -> String {
@@ -138,7 +182,12 @@ pub fn set_password_body(id: &str, password: &str) -> String {
 
 pub fn envelope(env_ns: &str, ticket: Option<&str>, body: &str) -> String {
     let creds = ticket
-        .map(|t| format!("<Credentials xmlns=\"{NS}\"><Ticket>{}</Ticket></Credentials>", escape(t)))
+        .map(|t| {
+            format!(
+                "<Credentials xmlns=\"{NS}\"><Ticket>{}</Ticket></Credentials>",
+                escape(t)
+            )
+        })
         .unwrap_or_default();
     format!("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"{env_ns}\"><s:Header>{creds}</s:Header><s:Body>{body}</s:Body></s:Envelope>")
 }
@@ -147,7 +196,12 @@ pub fn envelope(env_ns: &str, ticket: Option<&str>, body: &str) -> String {
 pub fn text(doc: &roxmltree::Document<'_>, local: &str) -> Option<String> {
     doc.descendants()
         .find(|n| n.is_element() && n.tag_name().name() == local)
-        .map(|n| n.descendants().filter_map(|d| d.text()).collect())
+        .map(|n| {
+            n.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect()
+        })
 }
 
 /// What a SOAP answer said, read from its XML.
@@ -183,7 +237,12 @@ impl Answer {
         });
         Answer {
             status: reply.status,
-            envelope_ns: doc.root_element().tag_name().namespace().unwrap_or("").to_owned(),
+            envelope_ns: doc
+                .root_element()
+                .tag_name()
+                .namespace()
+                .unwrap_or("")
+                .to_owned(),
             response: text(&doc, "Response"),
             succeeded: text(&doc, "Succeeded"),
             exception_type: text(&doc, "ExceptionType"),
@@ -201,7 +260,12 @@ impl Answer {
         assert_eq!(self.status, 200, "{}", self.body);
         assert_eq!(self.succeeded.as_deref(), Some("false"), "{}", self.body);
         assert_eq!(self.response.as_deref(), Some("false"), "{}", self.body);
-        assert_eq!(self.exception_type.as_deref(), Some(exception_type), "{}", self.body);
+        assert_eq!(
+            self.exception_type.as_deref(),
+            Some(exception_type),
+            "{}",
+            self.body
+        );
     }
 
     #[track_caller]
@@ -215,7 +279,13 @@ impl Answer {
     #[track_caller]
     pub fn assert_fault(&self, status: u16, reason_contains: &str) {
         assert_eq!(self.status, status, "{}", self.body);
-        let reason = self.fault_reason.as_deref().unwrap_or_else(|| panic!("no fault: {}", self.body));
-        assert!(reason.contains(reason_contains), "reason '{reason}' lacks '{reason_contains}'");
+        let reason = self
+            .fault_reason
+            .as_deref()
+            .unwrap_or_else(|| panic!("no fault: {}", self.body));
+        assert!(
+            reason.contains(reason_contains),
+            "reason '{reason}' lacks '{reason_contains}'"
+        );
     }
 }

@@ -23,7 +23,13 @@ impl RawResponse {
 /// real length, and returns the bytes to send.
 pub fn with_body(head: &str, body: &[u8]) -> Vec<u8> {
     let mut out = String::new();
-    for line in head.lines() {
+    for (i, line) in head.lines().enumerate() {
+        // The captures record the request line without its protocol version.
+        if i == 0 && line.split_whitespace().count() == 2 {
+            out.push_str(line.trim_end());
+            out.push_str(" HTTP/1.1\r\n");
+            continue;
+        }
         if !line.to_ascii_lowercase().starts_with("content-length:") && !line.is_empty() {
             out.push_str(line.trim_end_matches('\r'));
             out.push_str("\r\n");
@@ -37,7 +43,9 @@ pub fn with_body(head: &str, body: &[u8]) -> Vec<u8> {
 
 /// Splits a captured request file at the blank line.
 pub fn split_capture(capture: &[u8]) -> (String, Vec<u8>) {
-    let text_end = find(capture, b"\r\n\r\n").map(|i| (i, 4)).or_else(|| find(capture, b"\n\n").map(|i| (i, 2)));
+    let text_end = find(capture, b"\r\n\r\n")
+        .map(|i| (i, 4))
+        .or_else(|| find(capture, b"\n\n").map(|i| (i, 2)));
     let (at, sep) = text_end.expect("a blank line after the headers");
     let head = String::from_utf8(capture[..at].to_vec()).unwrap();
     let mut body = capture[at + sep..].to_vec();
@@ -58,7 +66,9 @@ pub async fn exchange(stream: &mut TcpStream, bytes: &[u8]) -> RawResponse {
 }
 
 pub async fn connect(base: &str) -> TcpStream {
-    TcpStream::connect(base.trim_start_matches("http://")).await.unwrap()
+    TcpStream::connect(base.trim_start_matches("http://"))
+        .await
+        .unwrap()
 }
 
 pub async fn read_response(stream: &mut TcpStream) -> RawResponse {
@@ -68,7 +78,14 @@ pub async fn read_response(stream: &mut TcpStream) -> RawResponse {
             if let Some(end) = find(&buf, b"\r\n\r\n") {
                 let head = String::from_utf8(buf[..end].to_vec()).unwrap();
                 let mut lines = head.lines();
-                let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+                let status: u16 = lines
+                    .next()
+                    .unwrap()
+                    .split(' ')
+                    .nth(1)
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 let headers = lines
                     .filter_map(|l| l.split_once(':'))
                     .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
@@ -90,7 +107,11 @@ pub async fn read_response(stream: &mut TcpStream) -> RawResponse {
             read_more(stream, &mut buf).await;
         }
         let body = String::from_utf8(buf[head_len..head_len + len].to_vec()).unwrap();
-        return RawResponse { status, headers, body };
+        return RawResponse {
+            status,
+            headers,
+            body,
+        };
     }
 }
 

@@ -24,7 +24,10 @@ const SAMPLES: &[&str] = &[
 ];
 
 fn capture(name: &str) -> Vec<u8> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../soap/tests/fixtures/wire-samples");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../soap/tests/fixtures/wire-samples"
+    );
     std::fs::read(format!("{dir}/{name}.txt")).unwrap()
 }
 
@@ -51,7 +54,11 @@ async fn every_captured_client_gets_an_invalid_ticket_answer_in_its_version() {
         let expected = if name.ends_with("12") { SOAP12 } else { SOAP11 };
         assert_eq!(answer.envelope_ns, expected, "{name}");
         let ct = resp.header("content-type").unwrap();
-        assert_eq!(ct.starts_with("application/soap+xml"), name.ends_with("12"), "{name}: {ct}");
+        assert_eq!(
+            ct.starts_with("application/soap+xml"),
+            name.ends_with("12"),
+            "{name}: {ct}"
+        );
     }
 }
 
@@ -68,7 +75,11 @@ async fn every_captured_client_sets_a_password_with_a_real_ticket() {
         let body = replace(&body, "S3cret!", "S3cret!&amp;more");
         let mut stream = connect(&app.base).await;
         let resp = exchange(&mut stream, &with_body(&head, &body)).await;
-        let reply = crate::helpers::Reply { status: resp.status, content_type: String::new(), body: resp.body };
+        let reply = crate::helpers::Reply {
+            status: resp.status,
+            content_type: String::new(),
+            body: resp.body,
+        };
         Answer::read(&reply).assert_success();
         assert!(app.login(&user, "S3cret!&more").await.is_some(), "{name}");
         assert!(app.login(&user, "first-password").await.is_none(), "{name}");

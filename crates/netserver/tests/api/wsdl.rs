@@ -14,7 +14,10 @@ async fn wsdl_is_served_for_every_spelling_with_the_requests_host() {
             .await
             .unwrap();
         assert_eq!(resp.status(), 200);
-        assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/xml"));
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/xml"));
         let text = resp.text().await.unwrap();
         let doc = roxmltree::Document::parse(&text).unwrap();
         let root = doc.root_element();
@@ -25,8 +28,11 @@ async fn wsdl_is_served_for_every_spelling_with_the_requests_host() {
             .filter_map(|n| n.attribute("location"))
             .collect();
         assert_eq!(addresses.len(), 2, "{query}");
-        assert!(addresses.iter().all(|a| *a == "http://crm.example.test:8443/Remote/Services88/User.svc"));
-        assert!(text.contains("http://www.superoffice.net/ws/crm/NetServer/Services88/User/SetPassword"));
+        assert!(addresses
+            .iter()
+            .all(|a| *a == "http://crm.example.test:8443/Remote/Services88/User.svc"));
+        assert!(text
+            .contains("http://www.superoffice.net/ws/crm/NetServer/Services88/User/SetPassword"));
         assert!(text.contains("WcfUserService") && text.contains("BasicHttpBinding_User"));
     }
 }
@@ -49,9 +55,17 @@ async fn soprincipal_wsdl_keeps_the_customer_prefix() {
 #[tokio::test]
 async fn a_plain_get_shows_an_info_page_linking_the_wsdl() {
     let app = spawn_app().await;
-    let resp = app.http.get(app.url("/Remote/Services88/User.svc")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url("/Remote/Services88/User.svc"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     let page = resp.text().await.unwrap();
     assert!(page.contains("WcfUserService"));
     assert!(page.contains("User.svc?wsdl"));

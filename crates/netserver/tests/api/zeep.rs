@@ -10,20 +10,36 @@ use crate::helpers::*;
 #[tokio::test]
 async fn zeep_logs_in_and_sets_passwords_in_both_versions() {
     let Ok(python) = std::env::var("NETSERVER_ZEEP_PYTHON") else {
-        assert!(std::env::var_os("CI").is_none(), "CI must set NETSERVER_ZEEP_PYTHON");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set NETSERVER_ZEEP_PYTHON"
+        );
         eprintln!("NETSERVER_ZEEP_PYTHON not set: zeep interop not run (see .ci/run)");
         return;
     };
     let app = spawn_app().await;
-    let target = app.add_user("zeeptarget", &[Right::AdminUsers], "zeep-start-pw").await;
+    let target = app
+        .add_user("zeeptarget", &[Right::AdminUsers], "zeep-start-pw")
+        .await;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../interop/zeep_check.py");
     let output = tokio::process::Command::new(python)
-        .args([script, &app.base, "admin", ADMIN_PASSWORD, "zeeptarget", &target.to_string(), "zeep-start-pw"])
+        .args([
+            script,
+            &app.base,
+            "admin",
+            ADMIN_PASSWORD,
+            "zeeptarget",
+            &target.to_string(),
+            "zeep-start-pw",
+        ])
         .output()
         .await
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "zeep check failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "zeep check failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains(" 0 failed"), "{stdout}");
 }

@@ -19,8 +19,10 @@ pub(crate) const HEADER_ELEMENTS: &[Field] = &[
     Field::req("Succeeded", BOOLEAN),
 ];
 
-const KEY_VALUE_STRING: &[Field] =
-    &[Field::req_nil("Key", STRING), Field::req_nil("Value", STRING)];
+const KEY_VALUE_STRING: &[Field] = &[
+    Field::req_nil("Key", STRING),
+    Field::req_nil("Value", STRING),
+];
 
 /// Named types of the Services88 namespace, in the order they are written.
 pub(crate) const TYPES: &[TypeDef] = &[
@@ -33,7 +35,10 @@ pub(crate) const TYPES: &[TypeDef] = &[
     TypeDef::Complex {
         name: "SoTimeZone",
         base: None,
-        fields: &[Field::opt("SoTimeZoneId", INT), Field::opt_nil("SoTimeZoneLocationCode", STRING)],
+        fields: &[
+            Field::opt("SoTimeZoneId", INT),
+            Field::opt_nil("SoTimeZoneLocationCode", STRING),
+        ],
     },
     TypeDef::Complex {
         name: "SoExceptionInfo",
@@ -51,12 +56,18 @@ pub(crate) const TYPES: &[TypeDef] = &[
     TypeDef::Complex {
         name: "SoExceptionInfoParameters",
         base: None,
-        fields: &[Field::many("SoExceptionInfoParametersKeyValuePair", Ty::Inline(KEY_VALUE_STRING))],
+        fields: &[Field::many(
+            "SoExceptionInfoParametersKeyValuePair",
+            Ty::Inline(KEY_VALUE_STRING),
+        )],
     },
     TypeDef::Complex {
         name: "SoExtraInfo",
         base: None,
-        fields: &[Field::many("ExtraInfoNameValuePair", Ty::Inline(KEY_VALUE_STRING))],
+        fields: &[Field::many(
+            "ExtraInfoNameValuePair",
+            Ty::Inline(KEY_VALUE_STRING),
+        )],
     },
     // Carrier base and its rights.
     TypeDef::Complex {
@@ -70,13 +81,24 @@ pub(crate) const TYPES: &[TypeDef] = &[
     TypeDef::Complex {
         name: "TableRight",
         base: None,
-        fields: &[Field::opt("Mask", Ty::Tns("ETableRight")), Field::opt_nil("Reason", STRING)],
+        fields: &[
+            Field::opt("Mask", Ty::Tns("ETableRight")),
+            Field::opt_nil("Reason", STRING),
+        ],
     },
     TypeDef::Flags {
         name: "ETableRight",
         values: &[
-            "Select", "Update", "Insert", "Delete", "Filtering", "RestrictedUpdate", "Unused1",
-            "Uninitialized", "R", "F",
+            "Select",
+            "Update",
+            "Insert",
+            "Delete",
+            "Filtering",
+            "RestrictedUpdate",
+            "Unused1",
+            "Uninitialized",
+            "R",
+            "F",
         ],
     },
     TypeDef::Complex {
@@ -84,7 +106,10 @@ pub(crate) const TYPES: &[TypeDef] = &[
         base: None,
         fields: &[Field::many(
             "FieldPropertyDictionaryKeyValuePair",
-            Ty::Inline(&[Field::req_nil("Key", STRING), Field::req_nil("Value", Ty::Tns("FieldProperty"))]),
+            Ty::Inline(&[
+                Field::req_nil("Key", STRING),
+                Field::req_nil("Value", Ty::Tns("FieldProperty")),
+            ]),
         )],
     },
     TypeDef::Complex {
@@ -99,13 +124,24 @@ pub(crate) const TYPES: &[TypeDef] = &[
     TypeDef::Complex {
         name: "FieldRight",
         base: None,
-        fields: &[Field::opt("Mask", Ty::Tns("EFieldRight")), Field::opt_nil("Reason", STRING)],
+        fields: &[
+            Field::opt("Mask", Ty::Tns("EFieldRight")),
+            Field::opt_nil("Reason", STRING),
+        ],
     },
     TypeDef::Flags {
         name: "EFieldRight",
         values: &[
-            "Read", "Write", "Unused1", "Unused2", "Unused3", "Unused4", "UIHintMandatory",
-            "UIHintReadOnly", "UndefinedValue256", "Nullable",
+            "Read",
+            "Write",
+            "Unused1",
+            "Unused2",
+            "Unused3",
+            "Unused4",
+            "UIHintMandatory",
+            "UIHintReadOnly",
+            "UndefinedValue256",
+            "Nullable",
         ],
     },
     // Shared enums.
@@ -116,26 +152,42 @@ pub(crate) const TYPES: &[TypeDef] = &[
     TypeDef::Enum {
         name: "UserType",
         values: &[
-            "Unknown", "InternalAssociate", "ResourceAssociate", "ExternalAssociate",
-            "AnonymousAssociate", "SystemAssociate",
+            "Unknown",
+            "InternalAssociate",
+            "ResourceAssociate",
+            "ExternalAssociate",
+            "AnonymousAssociate",
+            "SystemAssociate",
         ],
     },
     // User agent password operations.
     TypeDef::Complex {
         name: "ArrayOfChangePasswordType",
         base: None,
-        fields: &[Field::many("ChangePasswordType", Ty::Tns("ChangePasswordType"))],
+        fields: &[Field::many(
+            "ChangePasswordType",
+            Ty::Tns("ChangePasswordType"),
+        )],
     },
-    TypeDef::Enum { name: "ChangePasswordType", values: &["Email", "Password"] },
+    TypeDef::Enum {
+        name: "ChangePasswordType",
+        values: &["Email", "Password"],
+    },
     TypeDef::Complex {
         name: "OperationResult",
         base: None,
-        fields: &[Field::opt("Success", BOOLEAN), Field::opt_nil("Message", STRING)],
+        fields: &[
+            Field::opt("Success", BOOLEAN),
+            Field::opt_nil("Message", STRING),
+        ],
     },
     TypeDef::Complex {
         name: "UserValidationResult",
         base: Some("Carrier"),
-        fields: &[Field::opt_nil("Reason", STRING), Field::opt("Result", BOOLEAN)],
+        fields: &[
+            Field::opt_nil("Reason", STRING),
+            Field::opt("Result", BOOLEAN),
+        ],
     },
     // SoPrincipal.
     TypeDef::Complex {
@@ -170,11 +222,17 @@ pub(crate) const TYPES: &[TypeDef] = &[
             Field::opt_nil("DatabaseContextIdentifier", STRING),
         ],
     },
-    TypeDef::Enum { name: "RoleType", values: &["Employee", "ExternalUser", "Anonymous", "System"] },
+    TypeDef::Enum {
+        name: "RoleType",
+        values: &["Employee", "ExternalUser", "Anonymous", "System"],
+    },
     TypeDef::Complex {
         name: "ArrayOfGrantedModuleLicense",
         base: None,
-        fields: &[Field::many_nil("GrantedModuleLicense", Ty::Tns("GrantedModuleLicense"))],
+        fields: &[Field::many_nil(
+            "GrantedModuleLicense",
+            Ty::Tns("GrantedModuleLicense"),
+        )],
     },
     TypeDef::Complex {
         name: "GrantedModuleLicense",
@@ -199,14 +257,22 @@ pub(crate) const TYPES: &[TypeDef] = &[
     TypeDef::Enum {
         name: "EjUserStatus",
         values: &[
-            "StatusNone", "StatusNormal", "StatusNotAvailable", "StatusDeleted", "StatusReadOnly",
-            "StatusSpm", "StatusSystem",
+            "StatusNone",
+            "StatusNormal",
+            "StatusNotAvailable",
+            "StatusDeleted",
+            "StatusReadOnly",
+            "StatusSpm",
+            "StatusSystem",
         ],
     },
     TypeDef::Complex {
         name: "ArrayOfProvidedCredential",
         base: None,
-        fields: &[Field::many_nil("ProvidedCredential", Ty::Tns("ProvidedCredential"))],
+        fields: &[Field::many_nil(
+            "ProvidedCredential",
+            Ty::Tns("ProvidedCredential"),
+        )],
     },
     TypeDef::Complex {
         name: "ProvidedCredential",
@@ -227,7 +293,11 @@ pub(crate) const ARRAY_TYPES: &[TypeDef] = &[
         base: None,
         fields: &[Field::many_nil("string", STRING)],
     },
-    TypeDef::Complex { name: "ArrayOfint", base: None, fields: &[Field::many("int", INT)] },
+    TypeDef::Complex {
+        name: "ArrayOfint",
+        base: None,
+        fields: &[Field::many("int", INT)],
+    },
 ];
 
 /// The Services88 type of this name.

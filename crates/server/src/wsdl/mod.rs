@@ -80,7 +80,9 @@ impl Service {
 
     /// The agent named by an endpoint file name, case-insensitively (IIS matches paths that way).
     pub fn from_svc_file(file: &str) -> Option<Service> {
-        Service::ALL.into_iter().find(|s| s.svc_file().eq_ignore_ascii_case(file))
+        Service::ALL
+            .into_iter()
+            .find(|s| s.svc_file().eq_ignore_ascii_case(file))
     }
 
     /// The portType name, also the action path segment: `User` / `SoPrincipal`.

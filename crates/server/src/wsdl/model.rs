@@ -47,27 +47,57 @@ pub struct Field {
 impl Field {
     /// `minOccurs="0"`, not nillable (WCF's shape for value types: int, boolean, enums).
     pub const fn opt(name: &'static str, ty: Ty) -> Field {
-        Field { name, ty, nillable: false, occurs: Occurs::Optional }
+        Field {
+            name,
+            ty,
+            nillable: false,
+            occurs: Occurs::Optional,
+        }
     }
     /// `minOccurs="0" nillable="true"` (WCF's shape for strings and reference types).
     pub const fn opt_nil(name: &'static str, ty: Ty) -> Field {
-        Field { name, ty, nillable: true, occurs: Occurs::Optional }
+        Field {
+            name,
+            ty,
+            nillable: true,
+            occurs: Occurs::Optional,
+        }
     }
     /// Required and nillable (dictionary `Key`/`Value`, nillable global elements).
     pub const fn req_nil(name: &'static str, ty: Ty) -> Field {
-        Field { name, ty, nillable: true, occurs: Occurs::Once }
+        Field {
+            name,
+            ty,
+            nillable: true,
+            occurs: Occurs::Once,
+        }
     }
     /// Required, not nillable (the `Succeeded` global element).
     pub const fn req(name: &'static str, ty: Ty) -> Field {
-        Field { name, ty, nillable: false, occurs: Occurs::Once }
+        Field {
+            name,
+            ty,
+            nillable: false,
+            occurs: Occurs::Once,
+        }
     }
     /// Repeated array item, not nillable.
     pub const fn many(name: &'static str, ty: Ty) -> Field {
-        Field { name, ty, nillable: false, occurs: Occurs::Many }
+        Field {
+            name,
+            ty,
+            nillable: false,
+            occurs: Occurs::Many,
+        }
     }
     /// Repeated array item, nillable.
     pub const fn many_nil(name: &'static str, ty: Ty) -> Field {
-        Field { name, ty, nillable: true, occurs: Occurs::Many }
+        Field {
+            name,
+            ty,
+            nillable: true,
+            occurs: Occurs::Many,
+        }
     }
 }
 
@@ -75,19 +105,29 @@ impl Field {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TypeDef {
     /// `xs:complexType` with a sequence, optionally extending `base` (a `tns:` type).
-    Complex { name: &'static str, base: Option<&'static str>, fields: &'static [Field] },
+    Complex {
+        name: &'static str,
+        base: Option<&'static str>,
+        fields: &'static [Field],
+    },
     /// `xs:simpleType` restricting `xs:string` to these names.
-    Enum { name: &'static str, values: &'static [&'static str] },
+    Enum {
+        name: &'static str,
+        values: &'static [&'static str],
+    },
     /// A `[Flags]` enum: `xs:list` of an anonymous restriction to these names.
-    Flags { name: &'static str, values: &'static [&'static str] },
+    Flags {
+        name: &'static str,
+        values: &'static [&'static str],
+    },
 }
 
 impl TypeDef {
     pub const fn name(&self) -> &'static str {
         match self {
-            TypeDef::Complex { name, .. } | TypeDef::Enum { name, .. } | TypeDef::Flags { name, .. } => {
-                name
-            }
+            TypeDef::Complex { name, .. }
+            | TypeDef::Enum { name, .. }
+            | TypeDef::Flags { name, .. } => name,
         }
     }
 }

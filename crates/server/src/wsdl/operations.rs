@@ -34,7 +34,10 @@ const USER_OPERATIONS: &[Operation] = &[
         name: "GetSupportedChangePasswordTypes",
         params: ASSOCIATE_ID,
         response_element: "GetSupportedChangePasswordTypesResponse",
-        response: &[Field::opt_nil("Response", Ty::Tns("ArrayOfChangePasswordType"))],
+        response: &[Field::opt_nil(
+            "Response",
+            Ty::Tns("ArrayOfChangePasswordType"),
+        )],
         implemented: false,
     },
     Operation {
@@ -57,21 +60,30 @@ const USER_OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "SetPasswordFromName",
-        params: &[Field::opt_nil("AssociateName", STRING), Field::opt_nil("Password", STRING)],
+        params: &[
+            Field::opt_nil("AssociateName", STRING),
+            Field::opt_nil("Password", STRING),
+        ],
         response_element: "SetPasswordFromNameResponse",
         response: BOOL_RESPONSE,
         implemented: false,
     },
     Operation {
         name: "SetPassword",
-        params: &[Field::opt("AssociateId", INT), Field::opt_nil("Password", STRING)],
+        params: &[
+            Field::opt("AssociateId", INT),
+            Field::opt_nil("Password", STRING),
+        ],
         response_element: "SetPasswordResponse",
         response: BOOL_RESPONSE,
         implemented: true,
     },
     Operation {
         name: "ChangeOwnPassword",
-        params: &[Field::opt_nil("OldPassword", STRING), Field::opt_nil("NewPassword", STRING)],
+        params: &[
+            Field::opt_nil("OldPassword", STRING),
+            Field::opt_nil("NewPassword", STRING),
+        ],
         response_element: "ChangeOwnPasswordResponse",
         response: BOOL_RESPONSE,
         implemented: false,
@@ -130,7 +142,10 @@ const AUTHENTICATE_RESPONSE: &[Field] = &[
 const PRINCIPAL_OPERATIONS: &[Operation] = &[
     Operation {
         name: "AuthenticateUsernamePassword",
-        params: &[Field::opt_nil("UserName", STRING), Field::opt_nil("Password", STRING)],
+        params: &[
+            Field::opt_nil("UserName", STRING),
+            Field::opt_nil("Password", STRING),
+        ],
         response_element: "AuthenticateResponse",
         response: AUTHENTICATE_RESPONSE,
         implemented: true,

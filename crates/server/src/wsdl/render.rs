@@ -58,7 +58,8 @@ pub(crate) fn document(
         .iter()
         .filter(|h| {
             !ops.is_empty()
-                && (spec.request_headers.contains(&h.name) || spec.response_headers.contains(&h.name))
+                && (spec.request_headers.contains(&h.name)
+                    || spec.response_headers.contains(&h.name))
         })
         .collect();
 
@@ -86,7 +87,10 @@ pub(crate) fn document(
         let name = binding_name(spec, matches!(soap, Soap::V12));
         let binding = tns(&name);
         w.open("wsdl:port", &[("name", &name), ("binding", &binding)]);
-        w.empty(&format!("{}:address", soap.prefix()), &[("location", address)]);
+        w.empty(
+            &format!("{}:address", soap.prefix()),
+            &[("location", address)],
+        );
         w.close("wsdl:port");
     }
     w.close("wsdl:service");
@@ -114,8 +118,16 @@ fn write_messages(w: &mut Writer, spec: &ServiceSpec, ops: &[&Operation]) {
         write_headers_message(w, &headers_message(&request), spec.request_headers);
         if !responses_written.contains(&op.response_element) {
             responses_written.push(op.response_element);
-            write_message(w, op.response_element, &[("parameters", op.response_element)]);
-            write_headers_message(w, &headers_message(op.response_element), spec.response_headers);
+            write_message(
+                w,
+                op.response_element,
+                &[("parameters", op.response_element)],
+            );
+            write_headers_message(
+                w,
+                &headers_message(op.response_element),
+                spec.response_headers,
+            );
         }
     }
 }
@@ -139,11 +151,19 @@ fn write_port_type(w: &mut Writer, spec: &ServiceSpec, ops: &[&Operation]) {
         w.open("wsdl:operation", &[("name", op.name)]);
         w.empty(
             "wsdl:input",
-            &[("wsaw:Action", &in_action), ("name", &request), ("message", &in_message)],
+            &[
+                ("wsaw:Action", &in_action),
+                ("name", &request),
+                ("message", &in_message),
+            ],
         );
         w.empty(
             "wsdl:output",
-            &[("wsaw:Action", &out_action), ("name", op.response_element), ("message", &out_message)],
+            &[
+                ("wsaw:Action", &out_action),
+                ("name", op.response_element),
+                ("message", &out_message),
+            ],
         );
         w.close("wsdl:operation");
     }
@@ -155,14 +175,26 @@ fn write_binding(w: &mut Writer, spec: &ServiceSpec, ops: &[&Operation], soap: S
     let name = binding_name(spec, matches!(soap, Soap::V12));
     let port_type = tns(spec.port_type);
     w.open("wsdl:binding", &[("name", &name), ("type", &port_type)]);
-    w.empty(&format!("{p}:binding"), &[("transport", ns::HTTP_TRANSPORT)]);
+    w.empty(
+        &format!("{p}:binding"),
+        &[("transport", ns::HTTP_TRANSPORT)],
+    );
     for op in ops {
         let soap_action = action(spec, op.name);
         w.open("wsdl:operation", &[("name", op.name)]);
-        w.empty(&format!("{p}:operation"), &[("soapAction", &soap_action), ("style", "document")]);
+        w.empty(
+            &format!("{p}:operation"),
+            &[("soapAction", &soap_action), ("style", "document")],
+        );
         let request = op.request_message();
         write_binding_io(w, p, "wsdl:input", &request, spec.request_headers);
-        write_binding_io(w, p, "wsdl:output", op.response_element, spec.response_headers);
+        write_binding_io(
+            w,
+            p,
+            "wsdl:output",
+            op.response_element,
+            spec.response_headers,
+        );
         w.close("wsdl:operation");
     }
     w.close("wsdl:binding");
@@ -176,7 +208,11 @@ fn write_binding_io(w: &mut Writer, p: &str, tag: &str, message: &str, headers: 
     for part in headers {
         w.empty(
             &header_tag,
-            &[("message", &header_message), ("part", part), ("use", "literal")],
+            &[
+                ("message", &header_message),
+                ("part", part),
+                ("use", "literal"),
+            ],
         );
     }
     w.empty(&format!("{p}:body"), &[("use", "literal")]);

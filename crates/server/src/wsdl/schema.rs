@@ -37,7 +37,10 @@ impl Needed {
                             .unwrap_or_else(|| panic!("wsdl catalog has no type {name}"));
                         tns.push(name);
                         work.extend(fields_of(def).iter().map(|f| f.ty));
-                        if let TypeDef::Complex { base: Some(base), .. } = def {
+                        if let TypeDef::Complex {
+                            base: Some(base), ..
+                        } = def
+                        {
                             work.push(Ty::Tns(base));
                         }
                     }
@@ -45,8 +48,14 @@ impl Needed {
             }
         }
         Needed {
-            tns: catalog::TYPES.iter().filter(|t| tns.contains(&t.name())).collect(),
-            arrays: catalog::ARRAY_TYPES.iter().filter(|t| arrays.contains(&t.name())).collect(),
+            tns: catalog::TYPES
+                .iter()
+                .filter(|t| tns.contains(&t.name()))
+                .collect(),
+            arrays: catalog::ARRAY_TYPES
+                .iter()
+                .filter(|t| arrays.contains(&t.name()))
+                .collect(),
         }
     }
 }
@@ -60,10 +69,10 @@ fn fields_of(def: &TypeDef) -> &'static [Field] {
 
 /// Writes `<wsdl:types>` for these header elements and operations.
 pub(crate) fn write_types(w: &mut Writer, headers: &[&'static Field], ops: &[&'static Operation]) {
-    let roots = headers
-        .iter()
-        .copied()
-        .chain(ops.iter().flat_map(|op| op.params.iter().chain(op.response.iter())));
+    let roots = headers.iter().copied().chain(
+        ops.iter()
+            .flat_map(|op| op.params.iter().chain(op.response.iter())),
+    );
     let needed = Needed::closure(roots);
 
     w.open("wsdl:types", &[]);
@@ -214,7 +223,10 @@ fn write_named_type(w: &mut Writer, def: &TypeDef, prefix: &str) {
         }
     }
     let qname = format!("{prefix}:{}", def.name());
-    w.empty("xs:element", &[("name", def.name()), ("nillable", "true"), ("type", &qname)]);
+    w.empty(
+        "xs:element",
+        &[("name", def.name()), ("nillable", "true"), ("type", &qname)],
+    );
 }
 
 fn write_restriction(w: &mut Writer, values: &[&str]) {

@@ -35,7 +35,10 @@ pub(crate) struct Writer {
 impl Writer {
     /// A writer that has already written the XML declaration.
     pub fn new() -> Writer {
-        Writer { out: String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"), depth: 0 }
+        Writer {
+            out: String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"),
+            depth: 0,
+        }
     }
 
     fn start_tag(&mut self, tag: &str, attrs: &[(&str, &str)]) {

@@ -1,0 +1,79 @@
+//! The one place where outcomes become HTTP responses: protocol faults, domain errors as
+//! NetServer's `Succeeded=false` + `ExceptionInfo` (or as faults, by setting), successes.
+
+use accounts::AccountError;
+use axum::http::StatusCode;
+use axum::response::Response;
+use soap::{ExceptionInfo, Fault, ResponseHeaders, SoapVersion};
+
+use crate::agents::Reply;
+use crate::handler::xml;
+
+/// `Source` of every `ExceptionInfo` we send.
+const SOURCE: &str = "netserver";
+
+pub fn fault_status(fault: &Fault) -> Response {
+    let status =
+        StatusCode::from_u16(fault.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    fault_response(fault, status)
+}
+
+pub fn fault_response(fault: &Fault, status: StatusCode) -> Response {
+    tracing::debug!(code = fault.error.code(), "SOAP fault");
+    xml(fault.version, status, soap::write_fault(fault, None))
+}
+
+pub fn reply_response(version: SoapVersion, reply: Reply, faults: bool) -> Response {
+    match reply.result {
+        Ok(body) => {
+            let headers = ResponseHeaders {
+                succeeded: true,
+                exception: None,
+            };
+            xml(
+                version,
+                StatusCode::OK,
+                soap::write_response(version, &headers, |w| body.write(w)),
+            )
+        }
+        Err(error) => {
+            log(&error);
+            let info = exception_info(&error);
+            if faults {
+                let bytes = soap::write_app_fault(version, &info, error.is_server_side());
+                return xml(version, StatusCode::INTERNAL_SERVER_ERROR, bytes);
+            }
+            let headers = ResponseHeaders {
+                succeeded: false,
+                exception: Some(info),
+            };
+            let bytes = soap::write_response(version, &headers, |w| reply.fallback.write(w));
+            xml(version, StatusCode::OK, bytes)
+        }
+    }
+}
+
+/// Maps a domain error to what the caller sees: never a stack trace or internal detail.
+pub fn exception_info(error: &AccountError) -> ExceptionInfo {
+    ExceptionInfo {
+        message: error.public_message(),
+        friendly_text: error.friendly_text().to_owned(),
+        exception_type: error.exception_type().to_owned(),
+        source: SOURCE.to_owned(),
+        parameters: vec![("code".to_owned(), error.code().to_owned())],
+    }
+}
+
+/// Ticket failures are routine (and can come fast), so they stay at debug; internal
+/// errors carry their detail to the log, never to the caller.
+fn log(error: &AccountError) {
+    match error {
+        AccountError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
+        AccountError::CredentialsMissing
+        | AccountError::TicketInvalid
+        | AccountError::TicketExpired => {
+            tracing::debug!(code = error.code(), "refused")
+        }
+        other => tracing::info!(code = other.code(), "refused"),
+    }
+}
