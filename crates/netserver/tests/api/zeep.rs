@@ -30,7 +30,6 @@ async fn zeep_logs_in_and_sets_passwords_in_both_versions() {
             ADMIN_PASSWORD,
             "zeeptarget",
             &target.to_string(),
-            "zeep-start-pw",
         ])
         .output()
         .await
