@@ -39,7 +39,9 @@ pub fn parse_request_with(
     limits: &Limits,
     understood: &[(&str, &str)],
 ) -> Result<Request, Fault> {
-    let text = scan::prepare(body, limits).map_err(|e| Fault::new(hint, e))?;
+    let text = scan::decode(body, limits).map_err(|e| Fault::new(hint, e))?;
+    scan::check_markup(text, limits.max_depth)
+        .map_err(|e| Fault::new(sniff_version(text).unwrap_or(hint), e))?;
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: limits.max_nodes,
@@ -58,6 +60,15 @@ pub fn parse_request_with(
     check_depth(root, limits.max_depth).map_err(|e| Fault::new(fault_version, e))?;
     let version = version.map_err(|e| Fault::new(hint, e))?;
     read_envelope(root, version, understood).map_err(|e| Fault::new(version, e))
+}
+
+/// The version of the root start tag alone, for a message refused before parsing (too
+/// deep): the tag is parsed on its own as an empty element, which is cheap and bounded.
+fn sniff_version(text: &str) -> Option<SoapVersion> {
+    let tag = scan::first_start_tag(text)?;
+    let open = tag.strip_suffix("/>").or_else(|| tag.strip_suffix('>'))?;
+    let doc = Document::parse(&format!("{open}/>")).ok()?;
+    envelope_version(doc.root_element()).ok()
 }
 
 fn envelope_version(root: Node) -> Result<SoapVersion, SoapError> {

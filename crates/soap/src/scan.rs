@@ -14,18 +14,41 @@ use crate::{Limits, SoapError};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Size check, BOM removal and UTF-8 decoding, then the markup scan.
-pub(crate) fn prepare<'a>(body: &'a [u8], limits: &Limits) -> Result<&'a str, SoapError> {
+/// Size check, BOM removal and UTF-8 decoding.
+pub(crate) fn decode<'a>(body: &'a [u8], limits: &Limits) -> Result<&'a str, SoapError> {
     if body.len() > limits.max_bytes {
         return Err(SoapError::TooLarge {
             limit: limits.max_bytes,
         });
     }
     let body = body.strip_prefix(BOM).unwrap_or(body);
-    let text = std::str::from_utf8(body)
-        .map_err(|_| SoapError::Malformed("request is not UTF-8".to_owned()))?;
-    scan_markup(text.as_bytes(), limits.max_depth)?;
-    Ok(text)
+    std::str::from_utf8(body).map_err(|_| SoapError::Malformed("request is not UTF-8".to_owned()))
+}
+
+/// Refuses document type declarations and nesting deeper than `max_depth`.
+pub(crate) fn check_markup(text: &str, max_depth: u32) -> Result<(), SoapError> {
+    scan_markup(text.as_bytes(), max_depth)
+}
+
+/// The first start tag (`<…>` or `<…/>`), skipping the prolog. Lets a message refused
+/// before parsing still be answered in its envelope's version.
+pub(crate) fn first_start_tag(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    loop {
+        let start = i + b.get(i..)?.iter().position(|&c| c == b'<')?;
+        let rest = &b[start..];
+        i = if rest.starts_with(b"<!--") {
+            skip_past(b, start + 4, b"-->")?
+        } else if rest.starts_with(b"<?") {
+            skip_past(b, start + 2, b"?>")?
+        } else if rest.starts_with(b"<!") || rest.starts_with(b"</") {
+            return None;
+        } else {
+            let (end, _) = start_tag_end(b, start + 1)?;
+            return text.get(start..end);
+        };
+    }
 }
 
 /// Finds `needle` in `hay` at or after `from`; returns the index just past it.
@@ -36,7 +59,6 @@ fn skip_past(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|p| from + p + needle.len())
 }
 
-/// Refuses document type declarations and nesting deeper than `max_depth`.
 fn scan_markup(b: &[u8], max_depth: u32) -> Result<(), SoapError> {
     let mut depth: u32 = 0;
     let mut i = 0;
@@ -151,20 +173,24 @@ mod tests {
     }
 
     #[test]
-    fn prepare_checks_in_order() {
-        let limits = Limits {
-            max_bytes: 8,
-            ..Limits::default()
-        };
-        assert_eq!(
-            prepare(b"<a></a>  x", &limits),
-            Err(SoapError::TooLarge { limit: 8 })
-        );
+    fn decode_checks_in_order() {
+        let limits = Limits { max_bytes: 8, ..Limits::default() };
+        assert_eq!(decode(b"<a></a>  x", &limits), Err(SoapError::TooLarge { limit: 8 }));
         let limits = Limits::default();
-        assert_eq!(prepare(b"\xEF\xBB\xBF<a/>", &limits), Ok("<a/>"));
+        assert_eq!(decode(b"\xEF\xBB\xBF<a/>", &limits), Ok("<a/>"));
         assert_eq!(
-            prepare(b"<a>\xFF</a>", &limits),
+            decode(b"<a>\xFF</a>", &limits),
             Err(SoapError::Malformed("request is not UTF-8".into()))
         );
+    }
+
+    #[test]
+    fn first_start_tag_skips_the_prolog() {
+        let xml = "<?xml version='1.0'?><!-- <no> --><?pi?>\n<s:E a=\"/>\" b='x'><c/></s:E>";
+        assert_eq!(first_start_tag(xml), Some("<s:E a=\"/>\" b='x'>"));
+        assert_eq!(first_start_tag("<e/>"), Some("<e/>"));
+        assert_eq!(first_start_tag("<!DOCTYPE e><e/>"), None);
+        assert_eq!(first_start_tag("<e"), None);
+        assert_eq!(first_start_tag("text"), None);
     }
 }
