@@ -5,12 +5,13 @@
 //! crate hands it the body bytes plus two header values and gets bytes back.
 //!
 //! Layout:
-//! - [`version`](crate::SoapVersion): the two SOAP versions, content types, the SOAP action.
+//! - `version`: the two SOAP versions, content types, the SOAP action.
 //! - `limits`: size, depth and node limits applied before and while parsing.
 //! - `scan`: the byte-level checks that run before the XML parser (size, BOM, UTF-8,
 //!   document type declarations, nesting depth).
 //! - `reader`: the envelope reader ([`parse_request`]).
 //! - `model`: what a parsed request looks like; its `Debug` output never shows secrets.
+//! - `xml_error`: parser errors turned into refusals that do not repeat the input.
 //! - `xsd`: lexical parsing of the few XML Schema types requests carry.
 //! - `writer`: an escaping XML writer ([`XmlWriter`]).
 //! - `response`: successful response envelopes and `ExceptionInfo` ([`write_response`]).
@@ -31,6 +32,7 @@ mod response;
 mod scan;
 mod version;
 mod writer;
+mod xml_error;
 mod xsd;
 
 pub use error::{Fault, FaultCode, SoapError};

@@ -174,8 +174,14 @@ mod tests {
 
     #[test]
     fn decode_checks_in_order() {
-        let limits = Limits { max_bytes: 8, ..Limits::default() };
-        assert_eq!(decode(b"<a></a>  x", &limits), Err(SoapError::TooLarge { limit: 8 }));
+        let limits = Limits {
+            max_bytes: 8,
+            ..Limits::default()
+        };
+        assert_eq!(
+            decode(b"<a></a>  x", &limits),
+            Err(SoapError::TooLarge { limit: 8 })
+        );
         let limits = Limits::default();
         assert_eq!(decode(b"\xEF\xBB\xBF<a/>", &limits), Ok("<a/>"));
         assert_eq!(

@@ -26,9 +26,21 @@ impl Rng {
 fn seeds() -> Vec<Vec<u8>> {
     vec![
         include_bytes!("fixtures/doc-example-setpassword-soap12.xml").to_vec(),
-        env11(Some(&std_headers("tok", "tick")), &set_password("42", "a&amp;b<![CDATA[<c>]]>")).into_bytes(),
-        format!("\u{FEFF}{}", env12(Some(&format!("<TimeZone xmlns=\"{S88}\"><SoTimeZoneId>1</SoTimeZoneId></TimeZone>")), &set_password("1", "p")))
-            .into_bytes(),
+        env11(
+            Some(&std_headers("tok", "tick")),
+            &set_password("42", "a&amp;b<![CDATA[<c>]]>"),
+        )
+        .into_bytes(),
+        format!(
+            "\u{FEFF}{}",
+            env12(
+                Some(&format!(
+                    "<TimeZone xmlns=\"{S88}\"><SoTimeZoneId>1</SoTimeZoneId></TimeZone>"
+                )),
+                &set_password("1", "p")
+            )
+        )
+        .into_bytes(),
     ]
 }
 
@@ -43,7 +55,10 @@ fn exercise(input: &[u8], limits: &Limits) -> Result<(), SoapError> {
         Err(fault) => {
             let out = write_fault(&fault, None);
             let text = std::str::from_utf8(&out).expect("fault is UTF-8");
-            assert!(roxmltree::Document::parse(text).is_ok(), "fault not well-formed: {text}");
+            assert!(
+                roxmltree::Document::parse(text).is_ok(),
+                "fault not well-formed: {text}"
+            );
             Err(fault.error)
         }
     }
@@ -61,14 +76,22 @@ fn every_truncation() {
         }
         // Cutting a document short must almost always break it (only the trailing newline
         // and similar can go).
-        assert!(refused + 4 >= seed.len(), "{refused} of {} refused", seed.len());
+        assert!(
+            refused + 4 >= seed.len(),
+            "{refused} of {} refused",
+            seed.len()
+        );
         assert!(exercise(&seed, &limits).is_ok());
     }
 }
 
 #[test]
 fn random_mutations() {
-    let limits = Limits { max_bytes: 4096, max_depth: 8, max_nodes: 64 };
+    let limits = Limits {
+        max_bytes: 4096,
+        max_depth: 8,
+        max_nodes: 64,
+    };
     let alphabet = b"<>&;/=\"' !?-[]:xmlnsEnvelopeBody\x00\xFF\xEF\xBB\xBF\r\n\tCDATA#";
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut outcomes = [0usize; 2];

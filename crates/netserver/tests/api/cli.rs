@@ -164,14 +164,15 @@ impl Drop for Server {
 
 /// Starts `serve` on port 0 and returns the base URL and the first lines it printed.
 fn serve(env: &Env) -> (Server, String, Vec<String>) {
-    let mut child = env
+    let child = env
         .cmd()
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut server = Server(child);
+    let stdout = server.0.stdout.take().unwrap();
     let mut lines = Vec::new();
     let mut reader = BufReader::new(stdout);
     loop {
@@ -182,7 +183,7 @@ fn serve(env: &Env) -> (Server, String, Vec<String>) {
         );
         lines.push(line.trim_end().to_owned());
         if let Some(url) = line.trim_end().strip_prefix("netserver listening on ") {
-            return (Server(child), url.to_owned(), lines);
+            return (server, url.to_owned(), lines);
         }
     }
 }
