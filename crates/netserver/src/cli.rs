@@ -119,6 +119,20 @@ pub struct Resolved {
     pub file: FileConfig,
 }
 
+impl Resolved {
+    /// The domain service over the configured store, with the configured KDF and policy.
+    pub async fn accounts(&self) -> Result<accounts::Accounts, String> {
+        let settings = self.file.settings()?;
+        crate::wiring::accounts(
+            &self.database,
+            self.file.kdf(),
+            self.file.kdf_workers(),
+            settings,
+        )
+        .await
+    }
+}
+
 impl Global {
     pub fn resolve(&self) -> Result<Resolved, String> {
         let file = match &self.config {

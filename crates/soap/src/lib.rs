@@ -42,7 +42,7 @@ pub use model::{Operation, Param, Request, RequestHeaders, TimeZone};
 pub use reader::{parse_request, parse_request_with};
 pub use response::{write_response, ExceptionInfo, ResponseHeaders};
 pub use version::{action_from_headers, SoapVersion};
-pub use writer::{escape_into, XmlWriter};
+pub use writer::{escape_attribute_into, escape_into, XmlWriter};
 pub use xsd::{parse_xs_boolean, parse_xs_int};
 
 /// The target namespace of every Services88 element: operations, parameters and headers.

@@ -29,6 +29,11 @@ pub fn escape_into(out: &mut String, value: &str) {
     escape(out, value, Context::Text);
 }
 
+/// Appends `value` to `out`, escaped for an attribute value (tab and LF kept too).
+pub fn escape_attribute_into(out: &mut String, value: &str) {
+    escape(out, value, Context::Attribute);
+}
+
 fn escape(out: &mut String, value: &str, ctx: Context) {
     let mut clean_from = 0;
     for (i, c) in value.char_indices() {

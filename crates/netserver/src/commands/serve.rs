@@ -8,14 +8,7 @@ use crate::wiring;
 
 pub async fn run(cfg: Resolved) -> Result<(), String> {
     init_logging();
-    let settings = cfg.file.settings()?;
-    let accounts = wiring::accounts(
-        &cfg.database,
-        cfg.file.kdf(),
-        cfg.file.kdf_workers(),
-        settings,
-    )
-    .await?;
+    let accounts = cfg.accounts().await?;
     if let Some((admin, password)) = accounts
         .bootstrap_admin(Timestamp::now())
         .await

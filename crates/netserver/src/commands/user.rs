@@ -4,17 +4,9 @@ use accounts::{parse_rights, Accounts, NewUser, Timestamp, UserType};
 
 use crate::cli::{Resolved, UserCommand};
 use crate::commands::password;
-use crate::wiring;
 
 pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
-    let settings = cfg.file.settings()?;
-    let accounts = wiring::accounts(
-        &cfg.database,
-        cfg.file.kdf(),
-        cfg.file.kdf_workers(),
-        settings,
-    )
-    .await?;
+    let accounts = cfg.accounts().await?;
     match cmd {
         UserCommand::Add {
             name,

@@ -192,17 +192,7 @@ pub fn envelope(env_ns: &str, ticket: Option<&str>, body: &str) -> String {
     format!("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"{env_ns}\"><s:Header>{creds}</s:Header><s:Body>{body}</s:Body></s:Envelope>")
 }
 
-/// Text of the first element with this local name.
-pub fn text(doc: &roxmltree::Document<'_>, local: &str) -> Option<String> {
-    doc.descendants()
-        .find(|n| n.is_element() && n.tag_name().name() == local)
-        .map(|n| {
-            n.descendants()
-                .filter(|d| d.is_text())
-                .filter_map(|d| d.text())
-                .collect()
-        })
-}
+pub use netserver::client::find_text as text;
 
 /// What a SOAP answer said, read from its XML.
 #[derive(Debug)]

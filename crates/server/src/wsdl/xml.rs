@@ -1,28 +1,12 @@
 //! A tiny indenting XML writer. Every attribute value and text is escaped, so a
 //! caller-supplied address can never break the document.
 
-/// Escapes `s` for use in an XML attribute value or text node (also valid HTML).
-///
-/// Besides the five markup characters, tab, newline and carriage return are written
-/// as character references so they survive attribute-value normalisation, and
-/// characters XML 1.0 cannot carry at all (other C0 controls, U+FFFE, U+FFFF) are
-/// replaced with U+FFFD so the output stays well-formed.
+/// Escapes `s` for an XML attribute value or text node (also valid HTML), with the
+/// SOAP layer's rules: markup characters, tab/LF/CR as references, and characters
+/// XML 1.0 cannot carry replaced by U+FFFD.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
+    soap::escape_attribute_into(&mut out, s);
     out
 }
 
