@@ -5,6 +5,7 @@
 //! `StoreError`, which is logged, not sent.
 
 use crate::associate::AssociateId;
+use crate::policy::PolicyViolation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -30,12 +31,13 @@ pub enum AccountError {
     AssociateNameTaken(String),
     #[error("the caller's own associate is retired or gone")]
     CallerRetired,
-    #[error("the password is empty")]
-    PasswordEmpty,
-    #[error("the password is shorter than {0} characters")]
-    PasswordTooShort(usize),
-    #[error("the password is longer than {0} characters")]
-    PasswordTooLong(usize),
+    /// The password policy refused the password; `reason` is the policy's text for the
+    /// violation (the administrator's message when one is configured).
+    #[error("{reason}")]
+    PasswordRejected {
+        violation: PolicyViolation,
+        reason: String,
+    },
     #[error("the request is missing '{0}'")]
     ArgumentMissing(&'static str),
     #[error("the server could not complete the request")]
@@ -57,9 +59,7 @@ impl AccountError {
             AccountError::AssociateRetired(_) => "associate_retired",
             AccountError::AssociateNameTaken(_) => "associate_name_taken",
             AccountError::CallerRetired => "caller_retired",
-            AccountError::PasswordEmpty => "password_empty",
-            AccountError::PasswordTooShort(_) => "password_too_short",
-            AccountError::PasswordTooLong(_) => "password_too_long",
+            AccountError::PasswordRejected { violation, .. } => violation.code(),
             AccountError::ArgumentMissing(_) => "argument_missing",
             AccountError::Internal(_) => "internal",
         }
@@ -83,9 +83,7 @@ impl AccountError {
             }
             AccountError::AssociateRetired(_) => "SoAssociateRetiredException",
             AccountError::AssociateNameTaken(_) => "SoDuplicateException",
-            AccountError::PasswordEmpty
-            | AccountError::PasswordTooShort(_)
-            | AccountError::PasswordTooLong(_) => "SoPasswordPolicyException",
+            AccountError::PasswordRejected { .. } => "SoPasswordPolicyException",
             AccountError::Internal(_) => "SoServerException",
         }
     }
@@ -105,9 +103,9 @@ impl AccountError {
             | AccountError::AssociateNameNotFound(_)
             | AccountError::AssociateRetired(_) => "The user was not found.",
             AccountError::AssociateNameTaken(_) => "That user name is taken.",
-            AccountError::PasswordEmpty
-            | AccountError::PasswordTooShort(_)
-            | AccountError::PasswordTooLong(_) => "The password does not meet the password policy.",
+            AccountError::PasswordRejected { .. } => {
+                "The password does not meet the password policy."
+            }
             AccountError::ArgumentMissing(_) => "The request is incomplete.",
             AccountError::Internal(_) => "The server had a problem; please try again later.",
         }
@@ -149,6 +147,24 @@ mod tests {
         assert!(e.is_server_side());
     }
 
+    fn rejected(violation: PolicyViolation) -> AccountError {
+        crate::policy::PasswordPolicy::default().rejection(violation)
+    }
+
+    #[test]
+    fn password_rejections_show_the_reason_and_the_violation_code() {
+        let e = rejected(PolicyViolation::TooShort { min: 8 });
+        assert_eq!(e.to_string(), "the password is shorter than 8 characters");
+        assert_eq!(e.public_message(), e.to_string());
+        assert_eq!(e.code(), "password_too_short");
+        assert_eq!(e.exception_type(), "SoPasswordPolicyException");
+        assert_eq!(
+            e.friendly_text(),
+            "The password does not meet the password policy."
+        );
+        assert!(!e.is_server_side());
+    }
+
     #[test]
     fn codes_are_distinct() {
         let all = [
@@ -163,9 +179,17 @@ mod tests {
             AccountError::AssociateNameNotFound("x".into()),
             AccountError::AssociateNameTaken("x".into()),
             AccountError::CallerRetired,
-            AccountError::PasswordEmpty,
-            AccountError::PasswordTooShort(8),
-            AccountError::PasswordTooLong(256),
+            rejected(PolicyViolation::Empty),
+            rejected(PolicyViolation::TooShort { min: 8 }),
+            rejected(PolicyViolation::TooLong { max: 256 }),
+            rejected(PolicyViolation::TooFewDigits { min: 1 }),
+            rejected(PolicyViolation::TooFewLower { min: 1 }),
+            rejected(PolicyViolation::TooFewUpper { min: 1 }),
+            rejected(PolicyViolation::TooFewSpecial { min: 1 }),
+            rejected(PolicyViolation::TooWeak { score: 0, min: 2 }),
+            rejected(PolicyViolation::Common),
+            rejected(PolicyViolation::ContainsName),
+            rejected(PolicyViolation::Reused { last: 3 }),
             AccountError::ArgumentMissing("Password"),
             AccountError::Internal(StoreError::Conflict),
         ];

@@ -23,7 +23,7 @@ pub use audit::{AuditEvent, Outcome};
 pub use error::{AccountError, StoreError};
 pub use hasher::{Hasher, KdfParams, Verified};
 pub use ops::{Accounts, Authenticated, CallContext, NewUser, Principal};
-pub use policy::{normalize, PasswordPolicy};
+pub use policy::{normalize, PasswordPolicy, PolicyViolation, Subject};
 pub use secret::Secret;
 pub use settings::Settings;
 pub use store::{PasswordChange, Store, TicketRecord};

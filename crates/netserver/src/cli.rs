@@ -1,6 +1,7 @@
-//! The command line: `serve`, `user …` (administration on the store) and `client …`
-//! (a SOAP client of a running server). `--listen`, `--database` and `--config` are shared
-//! by all and also read from `NETSERVER_LISTEN`, `NETSERVER_DATABASE`, `NETSERVER_CONFIG`.
+//! The command line: `serve`, `user …` (administration on the store), `client …`
+//! (a SOAP client of a running server) and `policy …` (the configured password policy).
+//! `--listen`, `--database` and `--config` are shared by all and also read from
+//! `NETSERVER_LISTEN`, `NETSERVER_DATABASE`, `NETSERVER_CONFIG`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +47,25 @@ pub enum Command {
     /// Talk SOAP to a running server
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Try passwords against the configured password policy, or show it
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Read one password from standard input and print `accepted` (exit status 0) or
+    /// `rejected: <reason>` (exit status 1)
+    Check {
+        /// The log-in name of the user the password is for (the name rule looks at it)
+        #[arg(long)]
+        user: Option<String>,
+        /// The user's full name (the name rule looks at each part)
+        #[arg(long)]
+        full_name: Option<String>,
+    },
+    /// Print the effective password policy as a `[password]` configuration section
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,6 +177,10 @@ impl Global {
     }
 }
 
+/// The error a command returns when it has already told the user why it failed: the
+/// process exits with status 1 without printing anything more.
+pub const ALREADY_REPORTED: &str = "";
+
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -171,6 +195,7 @@ pub fn run() -> ExitCode {
     };
     match runtime.block_on(commands::dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(message) if message == ALREADY_REPORTED => ExitCode::FAILURE,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE

@@ -5,8 +5,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use accounts::{KdfParams, PasswordPolicy, Settings};
+use accounts::{KdfParams, Settings};
 use serde::Deserialize;
+
+mod password;
+
+pub use password::PasswordSection;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE: &str = "sqlite://netserver.db";
@@ -46,13 +50,6 @@ pub struct TicketSection {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PasswordSection {
-    pub min_length: Option<usize>,
-    pub max_length: Option<usize>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SoapSection {
     pub max_message_bytes: Option<usize>,
     pub max_depth: Option<u32>,
@@ -85,16 +82,7 @@ impl FileConfig {
 
     pub fn settings(&self) -> Result<Settings, String> {
         let d = Settings::default();
-        let policy = PasswordPolicy {
-            min_len: self.password.min_length.unwrap_or(d.policy.min_len),
-            max_len: self.password.max_length.unwrap_or(d.policy.max_len),
-        };
-        if policy.min_len == 0 || policy.min_len > policy.max_len {
-            return Err(format!(
-                "password.min_length ({}) must be at least 1 and at most password.max_length ({})",
-                policy.min_len, policy.max_len
-            ));
-        }
+        let policy = self.password.policy()?;
         Ok(Settings {
             policy,
             ticket_ttl: self

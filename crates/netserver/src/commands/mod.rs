@@ -2,6 +2,7 @@
 
 mod client;
 mod password;
+mod policy;
 mod serve;
 mod user;
 
@@ -13,5 +14,6 @@ pub async fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Serve => serve::run(resolved).await,
         Command::User(cmd) => user::run(resolved, cmd).await,
         Command::Client(cmd) => client::run(cmd).await,
+        Command::Policy(cmd) => policy::run(resolved, cmd),
     }
 }

@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod doc_example;
 mod helpers;
+mod policy_cli;
 mod protocol;
 mod raw;
 mod refusals;
