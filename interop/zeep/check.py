@@ -1,54 +1,51 @@
 #!/usr/bin/env python3
 """Interop check: drive a running netserver with the zeep SOAP client (4.3.3).
 
-    python interop/zeep_check.py BASE_URL ADMIN_USER ADMIN_PASSWORD TARGET_USER TARGET_ID
+    check.py --version 11|12
 
-BASE_URL is like http://127.0.0.1:8080. The script loads the served WSDL of
-SoPrincipal.svc and User.svc and, once over the SOAP 1.1 binding
-(BasicHttpBinding_*) and once over the SOAP 1.2 binding (BasicHttpBinding_*_Soap12):
+Reads the runner's variables (see interop/run): NS_BASE, NS_ADMIN_USER,
+NS_ADMIN_PASSWORD, NS_TARGET_USER, NS_TARGET_ID, NS_TARGET_PASSWORD and, optionally,
+NS_FAULT_BASE. Loads the served WSDL of SoPrincipal.svc and User.svc and uses the
+SOAP 1.1 binding (BasicHttpBinding_*) or the SOAP 1.2 one (BasicHttpBinding_*_Soap12):
 
-  * logs in as the administrator and takes the ticket from the response body;
-  * sets a new password for TARGET_ID (twice, so that an "old password" is known)
-    and checks the body Response and the Succeeded header;
-  * logs in as TARGET_USER with the new password (must succeed) and with the
-    previous one (must fail);
-  * calls SetPassword with a made-up ticket: Response false, Succeeded false and
-    ExceptionInfo.ExceptionType 'SoInvalidTicketException'.
+  1. logs in as the administrator and takes the ticket from the response body;
+  2. sets a new password (with `&<>` and a non-ASCII letter) for NS_TARGET_ID and
+     checks the body Response and the Succeeded output header;
+  3. logs in as NS_TARGET_USER with the new password (must succeed, its ticket is kept)
+     and with NS_TARGET_PASSWORD (must fail);
+  4. SetPassword with a made-up ticket: Response false, Succeeded header false and the
+     ExceptionInfo header's ExceptionType SoInvalidTicketException (zeep exposes output
+     headers, so this uses NS_BASE); then the administrator sets the target's password
+     again, which revokes the target's ticket from step 3, and a SetPassword with that
+     ticket must fail the same way;
+  5. only if NS_FAULT_BASE is set: a made-up ticket against the faults-mode server must
+     raise zeep's Fault with the ExceptionType in the detail's ExceptionInfo.
 
-The target's password is left at the last (random) one set and is not printed.
-If ZEEP_CHECK_APP_TOKEN is set, it is sent as the ApplicationToken header.
-Prints one line per step and `zeep: N passed, M failed` last; exits 1 on the
-first failure, 2 on bad usage.
+Prints one line per step (never a password or ticket) and `zeep: N passed, M failed`
+last; exits 0 when all passed, 1 on the first failure, 2 on bad usage.
 """
 
+import argparse
 import os
 import secrets
 import sys
 
 import zeep
+from zeep.exceptions import Fault
 from zeep.transports import Transport
 
 NS = "http://www.superoffice.net/ws/crm/NetServer/Services88"
 BOGUS_TICKET = "7T:bm9wZQ=="
-VERSIONS = (("SOAP 1.1", ""), ("SOAP 1.2", "_Soap12"))
+INVALID_TICKET = "SoInvalidTicketException"
 
 
 class CheckFailed(Exception):
     pass
 
 
-class Counter:
-    def __init__(self):
-        self.passed = 0
-
-    def ok(self, label, detail=""):
-        self.passed += 1
-        print(f"PASS {label}" + (f": {detail}" if detail else ""), flush=True)
-
-
 def split(result):
     """zeep returns an object with .body and .header when the output message has
-    headers; without headers it returns the body (or its only child) directly."""
+    header parts (ours all have); otherwise the body itself."""
     if result is not None and hasattr(result, "body") and hasattr(result, "header"):
         return result.body, result.header
     return result, None
@@ -59,128 +56,158 @@ def field(obj, name):
         return None
     try:
         return obj[name]
-    except (KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError, IndexError):
         return getattr(obj, name, None)
 
 
-def expect(cond, label, detail):
-    if not cond:
-        raise CheckFailed(f"{label}: {detail}")
-
-
 def new_password(tag):
-    # Mixed character classes, plus XML-special characters to exercise escaping.
-    return f"Zp{tag}&<{secrets.token_urlsafe(9)}>9!"
+    # >= 8 characters, XML-special characters and a non-ASCII letter to exercise escaping
+    # and UTF-8 on both sides.
+    return f"Zé{tag}&<{secrets.token_urlsafe(6)}>9!"
 
 
-def main(argv):
-    if len(argv) != 6:
-        print("usage: zeep_check.py BASE_URL ADMIN_USER ADMIN_PASSWORD TARGET_USER TARGET_ID", file=sys.stderr)
-        return 2
-    base, admin_user, admin_password, target_user, target_id = argv[1:]
-    try:
-        target_id = int(target_id)
-    except ValueError:
-        print(f"TARGET_ID must be an integer, got {target_id!r}", file=sys.stderr)
-        return 2
-    base = base.rstrip("/")
-    app_token = os.environ.get("ZEEP_CHECK_APP_TOKEN")
-    count = Counter()
-    current = None  # the target's password as last set by this script
-    print(f"zeep {zeep.__version__} against {base}", flush=True)
+def env(name):
+    value = os.environ.get(name)
+    if not value:
+        print(f"{name} is not set (see interop/run)", file=sys.stderr)
+        sys.exit(2)
+    return value
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--version", choices=("11", "12"), required=True)
+    args = parser.parse_args()
+    suffix = "" if args.version == "11" else "_Soap12"
+    label_version = "SOAP 1.1" if args.version == "11" else "SOAP 1.2"
+
+    base = env("NS_BASE").rstrip("/")
+    fault_base = os.environ.get("NS_FAULT_BASE", "").rstrip("/")
+    admin_user, admin_password = env("NS_ADMIN_USER"), env("NS_ADMIN_PASSWORD")
+    target_user, target_password = env("NS_TARGET_USER"), env("NS_TARGET_PASSWORD")
+    target_id = int(env("NS_TARGET_ID"))
+
+    passed = 0
+
+    def ok(step, detail=""):
+        nonlocal passed
+        passed += 1
+        print(f"PASS {label_version} {step}" + (f": {detail}" if detail else ""), flush=True)
+
+    def expect(cond, step, detail):
+        if not cond:
+            raise CheckFailed(f"{label_version} {step}: {detail}")
+
+    print(f"zeep {zeep.__version__}, {label_version}, against {base}", flush=True)
     try:
         transport = Transport(timeout=30, operation_timeout=60)
-        urls = {
-            svc: f"{base}/Remote/Services88/{svc}.svc" for svc in ("SoPrincipal", "User")
-        }
         clients = {}
-        for svc, url in urls.items():
+        for svc in ("SoPrincipal", "User"):
+            wsdl = f"{base}/Remote/Services88/{svc}.svc?wsdl"
             try:
-                clients[svc] = zeep.Client(f"{url}?wsdl", transport=transport)
+                clients[svc] = zeep.Client(wsdl, transport=transport)
             except Exception as exc:  # noqa: BLE001 - report any load failure
-                raise CheckFailed(f"load {url}?wsdl: {type(exc).__name__}: {exc}") from exc
-            count.ok(f"load {svc}.svc?wsdl")
+                raise CheckFailed(f"load {wsdl}: {type(exc).__name__}: {exc}") from exc
+        ok("load the served WSDLs")
 
-        for version, suffix in VERSIONS:
-            principal = clients["SoPrincipal"].create_service(
-                f"{{{NS}}}BasicHttpBinding_SoPrincipal{suffix}", urls["SoPrincipal"]
-            )
-            user = clients["User"].create_service(
-                f"{{{NS}}}BasicHttpBinding_User{suffix}", urls["User"]
-            )
-            app_headers = {"ApplicationToken": app_token} if app_token else {}
+        def service(svc, at):
+            binding = f"{{{NS}}}BasicHttpBinding_{svc}{suffix}"
+            return clients[svc].create_service(binding, f"{at}/Remote/Services88/{svc}.svc")
 
-            def authenticate(name, password, label):
-                try:
-                    result = principal.AuthenticateUsernamePassword(
-                        UserName=name, Password=password, _soapheaders=app_headers or None
-                    )
-                except Exception as exc:  # noqa: BLE001
-                    raise CheckFailed(f"{label}: call failed: {type(exc).__name__}: {exc}") from exc
-                return split(result)
+        principal = service("SoPrincipal", base)
+        user = service("User", base)
 
-            def set_password(ticket, password, label):
-                headers = dict(app_headers)
-                headers["Credentials"] = {"Ticket": ticket}
-                try:
-                    result = user.SetPassword(
-                        AssociateId=target_id, Password=password, _soapheaders=headers
-                    )
-                except Exception as exc:  # noqa: BLE001
-                    raise CheckFailed(f"{label}: call failed: {type(exc).__name__}: {exc}") from exc
-                return split(result)
-
-            # Administrator log-in.
-            label = f"{version} AuthenticateUsernamePassword({admin_user})"
-            body, header = authenticate(admin_user, admin_password, label)
+        def authenticate(name, password, step):
+            try:
+                result = principal.AuthenticateUsernamePassword(UserName=name, Password=password)
+            except Exception as exc:  # noqa: BLE001
+                raise CheckFailed(f"{label_version} {step}: {type(exc).__name__}: {exc}") from exc
+            body, header = split(result)
             succeeded = field(body, "AuthenticationSucceeded")
-            expect(succeeded is True, label, f"AuthenticationSucceeded={succeeded!r}, header={header}")
             ticket = field(field(body, "Credentials"), "Ticket")
-            expect(isinstance(ticket, str) and ticket.startswith("7T:"), label, f"ticket={ticket!r}")
-            expect(field(header, "Succeeded") is True, label, f"Succeeded header={field(header, 'Succeeded')!r}")
-            count.ok(label, "ticket received")
+            return succeeded, ticket, header
 
-            tag = version.replace("SOAP ", "").replace(".", "")
-            for step in ("a", "b"):
-                previous, password = current, new_password(tag + step)
+        def set_password(ticket, password, step, svc=None):
+            try:
+                result = (svc or user).SetPassword(
+                    AssociateId=target_id,
+                    Password=password,
+                    _soapheaders={"Credentials": {"Ticket": ticket}},
+                )
+            except Exception as exc:  # noqa: BLE001
+                raise CheckFailed(f"{label_version} {step}: {type(exc).__name__}: {exc}") from exc
+            body, header = split(result)
+            return field(body, "Response"), header
 
-                label = f"{version} SetPassword({target_id}) #{step}"
-                body, header = set_password(ticket, password, label)
-                response = field(body, "Response")
-                expect(response is True, label, f"Response={response!r}, header={header}")
-                expect(field(header, "Succeeded") is True, label, f"Succeeded header={field(header, 'Succeeded')!r}")
-                current = password
-                count.ok(label, "Response=True, Succeeded=True")
-
-                label = f"{version} log-in as {target_user} with the new password #{step}"
-                body, header = authenticate(target_user, password, label)
-                succeeded = field(body, "AuthenticationSucceeded")
-                expect(succeeded is True, label, f"AuthenticationSucceeded={succeeded!r}, header={header}")
-                count.ok(label)
-
-                if previous is not None:
-                    label = f"{version} log-in as {target_user} with the old password"
-                    body, header = authenticate(target_user, previous, label)
-                    succeeded = field(body, "AuthenticationSucceeded")
-                    expect(succeeded is False, label, f"AuthenticationSucceeded={succeeded!r}, header={header}")
-                    count.ok(label, "refused")
-
-            label = f"{version} SetPassword with a made-up ticket"
-            body, header = set_password(BOGUS_TICKET, new_password(tag + "x"), label)
-            response = field(body, "Response")
-            expect(response is False, label, f"Response={response!r}, header={header}")
-            expect(field(header, "Succeeded") is False, label, f"Succeeded header={field(header, 'Succeeded')!r}")
+        def expect_invalid_ticket(ticket, step):
+            response, header = set_password(ticket, new_password("x"), step)
+            succeeded = field(header, "Succeeded")
             exc_type = field(field(header, "ExceptionInfo"), "ExceptionType")
-            expect(exc_type == "SoInvalidTicketException", label, f"ExceptionType={exc_type!r}, header={header}")
-            count.ok(label, "SoInvalidTicketException")
+            expect(
+                response is False and succeeded is False and exc_type == INVALID_TICKET,
+                step,
+                f"Response={response!r}, Succeeded={succeeded!r}, ExceptionType={exc_type!r}",
+            )
+            ok(step, f"Response=False, Succeeded=False, ExceptionType={exc_type}")
+
+        # 1. Administrator log-in; the ticket comes from the body.
+        step = f"1 log in as {admin_user}"
+        succeeded, admin_ticket, header = authenticate(admin_user, admin_password, step)
+        expect(succeeded is True, step, f"AuthenticationSucceeded={succeeded!r}")
+        expect(isinstance(admin_ticket, str) and admin_ticket, step, "no Credentials.Ticket")
+        expect(field(header, "Succeeded") is True, step, f"Succeeded header={field(header, 'Succeeded')!r}")
+        ok(step, "AuthenticationSucceeded=True, ticket received, Succeeded=True")
+
+        # 2. Set the target's password.
+        step = f"2 SetPassword({target_id})"
+        password = new_password(args.version)
+        response, header = set_password(admin_ticket, password, step)
+        succeeded = field(header, "Succeeded")
+        expect(response is True and succeeded is True, step, f"Response={response!r}, Succeeded={succeeded!r}")
+        ok(step, "Response=True, Succeeded=True")
+
+        # 3. The new password works, the old one no longer does.
+        step = f"3 log in as {target_user} with the new password"
+        succeeded, target_ticket, _ = authenticate(target_user, password, step)
+        expect(succeeded is True and target_ticket, step, f"AuthenticationSucceeded={succeeded!r}")
+        ok(step, "AuthenticationSucceeded=True")
+        step = f"3 log in as {target_user} with the old password"
+        succeeded, _, _ = authenticate(target_user, target_password, step)
+        expect(succeeded is False, step, f"AuthenticationSucceeded={succeeded!r}")
+        ok(step, "AuthenticationSucceeded=False")
+
+        # 4. A made-up ticket, then a revoked one (the target's, after another change).
+        expect_invalid_ticket(BOGUS_TICKET, "4 SetPassword with a made-up ticket")
+        step = f"4 SetPassword({target_id}) again by {admin_user}"
+        response, header = set_password(admin_ticket, new_password(args.version + "b"), step)
+        succeeded = field(header, "Succeeded")
+        expect(response is True and succeeded is True, step, f"Response={response!r}, Succeeded={succeeded!r}")
+        ok(step, "Response=True, Succeeded=True")
+        expect_invalid_ticket(target_ticket, f"4 SetPassword with {target_user}'s revoked ticket")
+
+        # 5. The faults-mode server: zeep raises Fault with the ExceptionInfo detail.
+        if fault_base:
+            step = "5 SetPassword with a made-up ticket against NS_FAULT_BASE"
+            try:
+                set_password(BOGUS_TICKET, new_password("f"), step, svc=service("User", fault_base))
+                raise CheckFailed(f"{label_version} {step}: no Fault raised")
+            except CheckFailed as failure:
+                if not isinstance(failure.__cause__, Fault):
+                    raise
+                fault = failure.__cause__
+            detail = fault.detail
+            types = detail.findall(f".//{{{NS}}}ExceptionInfo/{{{NS}}}ExceptionType") if detail is not None else []
+            exc_type = types[0].text if types else None
+            expect(exc_type == INVALID_TICKET, step, f"Fault {fault.code!r} {fault.message!r}, ExceptionType={exc_type!r}")
+            ok(step, f"Fault {fault.code}, ExceptionType={exc_type}")
     except CheckFailed as failure:
         print(f"FAIL {failure}", flush=True)
-        print(f"zeep: {count.passed} passed, 1 failed")
+        print(f"zeep: {passed} passed, 1 failed")
         return 1
 
-    print(f"zeep: {count.passed} passed, 0 failed")
+    print(f"zeep: {passed} passed, 0 failed")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())
