@@ -259,6 +259,24 @@ impl Answer {
         );
     }
 
+    /// The failure shape of an operation whose Response is not a boolean: nil Response.
+    #[track_caller]
+    pub fn assert_exception_nil(&self, exception_type: &str) {
+        assert_eq!(self.status, 200, "{}", self.body);
+        assert_eq!(self.succeeded.as_deref(), Some("false"), "{}", self.body);
+        assert_eq!(
+            self.exception_type.as_deref(),
+            Some(exception_type),
+            "{}",
+            self.body
+        );
+        assert!(
+            self.body.contains("<Response xsi:nil=\"true\"/>"),
+            "{}",
+            self.body
+        );
+    }
+
     #[track_caller]
     pub fn assert_success(&self) {
         assert_eq!(self.status, 200, "{}", self.body);
