@@ -165,7 +165,7 @@ async fn supported_types(
     let element = response_element(op);
     let result = accounts.supported_change_types(ctx, id).await;
     Ok(Reply {
-        result: result.map(|types| Body::ChangeTypes(types)),
+        result: result.map(Body::ChangeTypes),
         fallback: Body::Nil { element },
     })
 }
