@@ -373,7 +373,8 @@ async fn supported_change_password_types() {
         &[("AssociateId", "-1")],
         &t,
     )
-    .await;
+    .await
+    .assert_exception_nil("SoArgumentException");
 }
 
 #[tokio::test]
