@@ -3,7 +3,7 @@
 
 use crate::associate::Associate;
 use crate::audit::{AuditEvent, Outcome};
-use crate::error::AccountError;
+use crate::error::{AccountError, StoreError};
 use crate::ops::rules::Authority;
 use crate::ops::{Accounts, CallContext, Principal};
 use crate::policy::{normalize, PolicyViolation, Subject};
@@ -21,11 +21,7 @@ impl Accounts {
     ) -> Result<Secret, AccountError> {
         let password = normalize(password);
         let policy = &self.settings.policy;
-        let subject = target.map(|t| Subject {
-            name: &t.name,
-            full_name: &t.full_name,
-        });
-        policy.check_for(&password, subject.as_ref())?;
+        self.check_rules(target, &password).await?;
         if let Some(t) = target {
             if policy.history > 0 && self.reuses(t, &password).await? {
                 return Err(policy.rejection(PolicyViolation::Reused {
@@ -34,6 +30,28 @@ impl Accounts {
             }
         }
         Ok(password)
+    }
+
+    /// The rules without history, on the blocking pool: the strength estimate can take
+    /// tens of milliseconds on a long password, too long for an async worker.
+    async fn check_rules(
+        &self,
+        target: Option<&Associate>,
+        password: &Secret,
+    ) -> Result<(), AccountError> {
+        let settings = self.settings.clone();
+        let names = target.map(|t| (t.name.clone(), t.full_name.clone()));
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || {
+            let subject = names
+                .as_ref()
+                .map(|(name, full_name)| Subject { name, full_name });
+            settings.policy.check_for(&password, subject.as_ref())
+        })
+        .await
+        .map_err(|_| {
+            AccountError::Internal(StoreError::Backend("the policy check failed".into()))
+        })?
     }
 
     /// Whether `password` matches the current or one of the last remembered hashes.
