@@ -110,6 +110,9 @@ pub struct Associate {
     pub retired: bool,
     /// Argon2id PHC string; `None` for an associate that cannot log in with a password.
     pub password_hash: Option<String>,
+    /// Must change the password at the next log-in: until then its tickets only open
+    /// ChangeOwnPassword / ChangePassword on itself.
+    pub must_change: bool,
 }
 
 impl Associate {
@@ -129,6 +132,7 @@ pub struct NewAssociate {
     pub user_type: UserType,
     pub rights: Vec<Right>,
     pub password_hash: Option<String>,
+    pub must_change: bool,
 }
 
 #[cfg(test)]

@@ -38,6 +38,10 @@ pub enum AccountError {
         violation: PolicyViolation,
         reason: String,
     },
+    #[error("the old password is not correct")]
+    OldPasswordWrong,
+    #[error("the password must be changed before anything else: call ChangeOwnPassword")]
+    PasswordChangeRequired,
     #[error("the request is missing '{0}'")]
     ArgumentMissing(&'static str),
     #[error("the server could not complete the request")]
@@ -60,6 +64,8 @@ impl AccountError {
             AccountError::AssociateNameTaken(_) => "associate_name_taken",
             AccountError::CallerRetired => "caller_retired",
             AccountError::PasswordRejected { violation, .. } => violation.code(),
+            AccountError::OldPasswordWrong => "old_password_wrong",
+            AccountError::PasswordChangeRequired => "password_change_required",
             AccountError::ArgumentMissing(_) => "argument_missing",
             AccountError::Internal(_) => "internal",
         }
@@ -84,6 +90,8 @@ impl AccountError {
             AccountError::AssociateRetired(_) => "SoAssociateRetiredException",
             AccountError::AssociateNameTaken(_) => "SoDuplicateException",
             AccountError::PasswordRejected { .. } => "SoPasswordPolicyException",
+            AccountError::OldPasswordWrong => "SoWrongPasswordException",
+            AccountError::PasswordChangeRequired => "SoPasswordChangeRequiredException",
             AccountError::Internal(_) => "SoServerException",
         }
     }
@@ -107,6 +115,8 @@ impl AccountError {
                 "The password does not meet the password policy."
             }
             AccountError::ArgumentMissing(_) => "The request is incomplete.",
+            AccountError::OldPasswordWrong => "The current password is not correct.",
+            AccountError::PasswordChangeRequired => "Please change your password first.",
             AccountError::Internal(_) => "The server had a problem; please try again later.",
         }
     }
@@ -191,6 +201,8 @@ mod tests {
             rejected(PolicyViolation::ContainsName),
             rejected(PolicyViolation::Reused { last: 3 }),
             AccountError::ArgumentMissing("Password"),
+            AccountError::OldPasswordWrong,
+            AccountError::PasswordChangeRequired,
             AccountError::Internal(StoreError::Conflict),
         ];
         let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();

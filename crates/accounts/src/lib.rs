@@ -22,7 +22,10 @@ pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, U
 pub use audit::{AuditEvent, Outcome};
 pub use error::{AccountError, StoreError};
 pub use hasher::{Hasher, KdfParams, Verified};
-pub use ops::{Accounts, Authenticated, CallContext, NewUser, Principal};
+pub use ops::{
+    Accounts, Authenticated, Authority, CallContext, NewUser, Principal, TargetRef, Validation,
+    CHANGE_BY_PASSWORD,
+};
 pub use policy::{normalize, PasswordPolicy, PolicyViolation, Subject};
 pub use secret::Secret;
 pub use settings::Settings;

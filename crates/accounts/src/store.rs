@@ -28,6 +28,10 @@ pub struct PasswordChange {
     pub password_hash: String,
     pub keep_ticket: Option<String>,
     pub audit: AuditEvent,
+    /// The must-change-at-next-log-in flag after the change.
+    pub must_change: bool,
+    /// How many replaced hashes to keep in the history (0 keeps none).
+    pub history_keep: usize,
 }
 
 #[async_trait]
@@ -47,6 +51,14 @@ pub trait Store: Send + Sync + 'static {
     /// Applies a `PasswordChange` atomically; false (and nothing written) when the
     /// associate does not exist.
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError>;
+
+    /// Hashes replaced by earlier changes, newest first, at most `limit`.
+    async fn password_history(
+        &self,
+        id: AssociateId,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError>;
+    async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError>;
 
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError>;
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError>;

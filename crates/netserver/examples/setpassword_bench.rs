@@ -43,6 +43,7 @@ async fn main() -> Result<(), String> {
         user_type: UserType::Internal,
         rights,
         password: Some(admin_pw.clone()),
+        must_change: false,
     };
     accounts
         .add_user(user("admin", vec![Right::AdminAll]), Timestamp::now())

@@ -87,6 +87,9 @@ pub enum UserCommand {
         /// Create the associate without a password
         #[arg(long, conflicts_with = "password_stdin")]
         no_password: bool,
+        /// The associate must change its password at the next log-in
+        #[arg(long)]
+        must_change: bool,
     },
     /// List associates
     List,

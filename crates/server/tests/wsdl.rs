@@ -239,7 +239,8 @@ fn user_wsdl_describes_set_password() {
         [field("Response", "xs:boolean", false)]
     );
     // Only implemented operations are served, and only the types they reach.
-    assert!(!text.contains("ChangePassword") && !text.contains("UserValidationResult"));
+    assert!(text.contains("ChangeOwnPassword") && text.contains("UserValidationResult"));
+    assert!(!text.contains("SendChangePasswordEMail") && !text.contains("OperationResult"));
     assert!(!text.contains(ARRAYS));
 }
 

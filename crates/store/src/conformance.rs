@@ -39,6 +39,8 @@ macro_rules! conformance_tests {
             password_change_for_unknown_associate_changes_nothing,
             update_password_hash_keeps_tickets,
             audit_recent_is_newest_first_and_limited,
+            password_history_is_kept_and_trimmed,
+            must_change_round_trips,
             concurrent_access,
         );
     };
@@ -63,6 +65,7 @@ fn person(name: &str) -> NewAssociate {
         user_type: UserType::Internal,
         rights: vec![],
         password_hash: Some(HASH_A.to_owned()),
+        must_change: false,
     }
 }
 
@@ -116,6 +119,7 @@ pub async fn associate_round_trip(store: Arc<dyn Store>) {
             user_type: UserType::Internal,
             rights: vec![Right::AdminUsers, Right::AdminAll],
             password_hash: Some(HASH_A.into()),
+            must_change: false,
         },
     )
     .await;
@@ -135,6 +139,7 @@ pub async fn associate_round_trip(store: Arc<dyn Store>) {
             user_type: UserType::System,
             rights: vec![],
             password_hash: None,
+            must_change: false,
         },
     )
     .await;
@@ -397,6 +402,8 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
     let change = PasswordChange {
         associate_id: a.id,
         password_hash: HASH_B.into(),
+        must_change: false,
+        history_keep: 0,
         keep_ticket: Some("a-keep".into()),
         audit: audit.clone(),
     };
@@ -430,6 +437,8 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
     let second = PasswordChange {
         associate_id: a.id,
         password_hash: HASH_A.into(),
+        must_change: false,
+        history_keep: 0,
         keep_ticket: Some("b-1".into()),
         audit: event(200, "SetPassword"),
     };
@@ -441,6 +450,8 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
     let third = PasswordChange {
         associate_id: b.id,
         password_hash: HASH_B.into(),
+        must_change: false,
+        history_keep: 0,
         keep_ticket: None,
         audit: event(300, "SetPassword"),
     };
@@ -463,6 +474,8 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
         let change = PasswordChange {
             associate_id: unknown,
             password_hash: HASH_B.into(),
+            must_change: false,
+            history_keep: 0,
             keep_ticket: None,
             audit: event(100, "SetPassword"),
         };
@@ -598,6 +611,8 @@ pub async fn concurrent_access(store: Arc<dyn Store>) {
             let change = PasswordChange {
                 associate_id: a.id,
                 password_hash: HASH_B.into(),
+                must_change: false,
+                history_keep: 0,
                 keep_ticket: Some(id.clone()),
                 audit: event(i as i64, "SetPassword"),
             };
@@ -640,4 +655,108 @@ pub async fn concurrent_access(store: Arc<dyn Store>) {
     for i in 0..TASKS {
         assert!(has_ticket(&store, &format!("ticket-{i}")).await);
     }
+}
+
+fn change(id: AssociateId, hash: &str, keep: usize, must_change: bool, at: i64) -> PasswordChange {
+    PasswordChange {
+        associate_id: id,
+        password_hash: hash.into(),
+        keep_ticket: None,
+        audit: AuditEvent {
+            at: Timestamp(at),
+            actor: Some(id),
+            target: Some(id),
+            operation: "ChangeOwnPassword".into(),
+            outcome: Outcome::Success,
+            client: None,
+        },
+        must_change,
+        history_keep: keep,
+    }
+}
+
+/// Each change remembers the hash it replaced, newest first, trimmed to `history_keep`;
+/// a change keeping none forgets the history.
+pub async fn password_history_is_kept_and_trimmed(store: Arc<dyn Store>) {
+    let a = store
+        .insert_associate(person("hist"))
+        .await
+        .expect("insert");
+    let other = store
+        .insert_associate(person("other"))
+        .await
+        .expect("insert");
+    for (i, hash) in ["h1", "h2", "h3", "h4"].iter().enumerate() {
+        let at = i64::try_from(i).expect("small");
+        assert!(store
+            .commit_password_change(change(a.id, hash, 2, false, at))
+            .await
+            .expect("change"));
+    }
+    assert!(store
+        .commit_password_change(change(other.id, "o1", 2, false, 9))
+        .await
+        .expect("change"));
+    // Replaced, newest first: h3 (by h4), h2 (by h3); h1 and HASH_A were trimmed.
+    assert_eq!(
+        store.password_history(a.id, 10).await.expect("history"),
+        vec!["h3", "h2"]
+    );
+    assert_eq!(
+        store.password_history(a.id, 1).await.expect("history"),
+        vec!["h3"]
+    );
+    assert_eq!(
+        store.password_history(other.id, 10).await.expect("history"),
+        vec![HASH_A]
+    );
+    assert!(store
+        .commit_password_change(change(a.id, "h5", 0, false, 9))
+        .await
+        .expect("change"));
+    assert!(store
+        .password_history(a.id, 10)
+        .await
+        .expect("history")
+        .is_empty());
+    assert!(store
+        .password_history(9999, 10)
+        .await
+        .expect("history")
+        .is_empty());
+}
+
+/// The must-change flag is stored on insert, by a password change and by its setter.
+pub async fn must_change_round_trips(store: Arc<dyn Store>) {
+    let mut new = person("mc");
+    new.must_change = true;
+    let a = store.insert_associate(new).await.expect("insert");
+    assert!(a.must_change);
+    assert!(store
+        .commit_password_change(change(a.id, "x", 0, false, 1))
+        .await
+        .expect("change"));
+    let got = store.associate_by_id(a.id).await.expect("get").expect("a");
+    assert!(!got.must_change);
+    store.set_must_change(a.id, true).await.expect("set");
+    assert!(
+        store
+            .associate_by_name("MC")
+            .await
+            .expect("get")
+            .expect("a")
+            .must_change
+    );
+    assert!(store
+        .commit_password_change(change(a.id, "y", 0, true, 2))
+        .await
+        .expect("change"));
+    assert!(
+        store
+            .associate_by_id(a.id)
+            .await
+            .expect("get")
+            .expect("a")
+            .must_change
+    );
 }

@@ -35,6 +35,7 @@ fn alice() -> NewAssociate {
         user_type: UserType::Internal,
         rights: vec![Right::AdminAll],
         password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        must_change: false,
     }
 }
 
@@ -99,7 +100,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1]);
+    assert_eq!(versions, vec![1, 2]);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();

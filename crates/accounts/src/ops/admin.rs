@@ -7,7 +7,7 @@ use crate::associate::{Associate, NewAssociate, Right, UserType};
 use crate::audit::{AuditEvent, Outcome};
 use crate::error::{AccountError, StoreError};
 use crate::ops::Accounts;
-use crate::policy::normalize;
+use crate::policy::{normalize, Subject};
 use crate::secret::Secret;
 use crate::time::Timestamp;
 
@@ -19,6 +19,8 @@ pub struct NewUser {
     pub user_type: UserType,
     pub rights: Vec<Right>,
     pub password: Option<Secret>,
+    /// Must change the password at the next log-in.
+    pub must_change: bool,
 }
 
 impl Accounts {
@@ -31,7 +33,11 @@ impl Accounts {
         let password_hash = match &user.password {
             Some(pw) => {
                 let pw = normalize(pw);
-                self.settings.policy.check(&pw)?;
+                let subject = Subject {
+                    name: &name,
+                    full_name: &user.full_name,
+                };
+                self.settings.policy.check_for(&pw, Some(&subject))?;
                 Some(self.hasher.hash(&pw).await?)
             }
             None => None,
@@ -42,6 +48,7 @@ impl Accounts {
             user_type: user.user_type,
             rights: user.rights,
             password_hash,
+            must_change: user.must_change,
         };
         let created = self
             .store
@@ -85,6 +92,7 @@ impl Accounts {
             user_type: UserType::Internal,
             rights: vec![Right::AdminAll],
             password: Some(password.clone()),
+            must_change: false,
         };
         let created = self.add_user(user, now).await?;
         Ok(Some((created, password)))

@@ -76,6 +76,24 @@ impl Accounts {
         })
     }
 
+    /// The caller of an ordinary call: a valid ticket whose owner need not change its
+    /// password first.
+    pub async fn caller(&self, ctx: &CallContext) -> Result<Principal, AccountError> {
+        let principal = self.principal(ctx).await?;
+        if principal.associate.must_change {
+            return Err(AccountError::PasswordChangeRequired);
+        }
+        Ok(principal)
+    }
+
+    /// The caller of ChangeOwnPassword / ChangePassword: must-change is what they are for.
+    pub async fn caller_allowing_change(
+        &self,
+        ctx: &CallContext,
+    ) -> Result<Principal, AccountError> {
+        self.principal(ctx).await
+    }
+
     /// Slides the expiry, at most once a minute per ticket so that a busy client does not
     /// turn every read into a write.
     async fn renew(

@@ -2,8 +2,11 @@
 //! the administrative verbs of the CLI. Each takes the time it runs at.
 
 mod admin;
+mod apply;
 mod auth;
 mod password;
+mod query;
+mod rules;
 
 use std::sync::Arc;
 
@@ -15,6 +18,9 @@ use crate::store::Store;
 use crate::time::Timestamp;
 
 pub use admin::NewUser;
+pub use password::TargetRef;
+pub use query::{Validation, CHANGE_BY_PASSWORD};
+pub use rules::Authority;
 
 /// What a protocol adapter knows about one call.
 #[derive(Debug, Clone)]

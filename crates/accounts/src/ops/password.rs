@@ -1,103 +1,203 @@
-//! Setting another associate's password (User agent `SetPassword`).
+//! The User agent's password-setting operations: SetPassword, SetPasswordFromName,
+//! SetGeneratedPassword(FromName), ChangePassword(FromName), ChangeOwnPassword.
 
-use crate::associate::{Associate, AssociateId, Right};
+use crate::associate::{Associate, AssociateId};
 use crate::audit::{AuditEvent, Outcome};
 use crate::error::AccountError;
+use crate::ops::rules::{admin_over, change_over, Authority};
 use crate::ops::{Accounts, CallContext, Principal};
-use crate::policy::normalize;
+use crate::policy::{normalize, Subject};
 use crate::secret::Secret;
-use crate::store::PasswordChange;
 
-const SET_PASSWORD: &str = "SetPassword";
+/// Which associate an operation aims at, as the caller named it.
+#[derive(Debug, Clone, Copy)]
+pub enum TargetRef<'a> {
+    Id(Option<AssociateId>),
+    Name(Option<&'a str>),
+}
+
+impl TargetRef<'_> {
+    /// The id, when the caller gave one (for the audit trail of a failure).
+    pub fn id(&self) -> Option<AssociateId> {
+        match self {
+            TargetRef::Id(id) => *id,
+            TargetRef::Name(_) => None,
+        }
+    }
+}
 
 impl Accounts {
-    /// Sets `target`'s password. The caller needs `admin-users` or `admin-all`; only an
-    /// `admin-all` caller may touch an `admin-all` associate. On success the hash, the
-    /// revocation of the target's other tickets and the audit record commit together.
+    /// SetPassword / SetPasswordFromName: an administrator sets a password.
+    pub async fn set_password_of(
+        &self,
+        ctx: &CallContext,
+        target: TargetRef<'_>,
+        password: Option<&Secret>,
+        operation: &str,
+    ) -> Result<(), AccountError> {
+        let caller = self.caller(ctx).await?;
+        let result = async {
+            let target = self.resolve(target).await?;
+            admin_over(&caller.associate, &target)?;
+            let pw = password.cloned().unwrap_or_else(|| Secret::new(""));
+            self.apply_password(&caller, ctx, &target, &pw, Authority::Admin, operation)
+                .await
+        }
+        .await;
+        self.audited(&caller, ctx, target.id(), operation, result)
+            .await
+    }
+
+    /// Kept for the SOAP agent and tests: SetPassword by id.
     pub async fn set_password(
         &self,
         ctx: &CallContext,
         target: Option<AssociateId>,
         password: Option<&Secret>,
     ) -> Result<(), AccountError> {
-        let caller = self.principal(ctx).await?;
-        let result = self.set_password_as(&caller, ctx, target, password).await;
-        if let Err(e) = &result {
-            self.audit_failure(&caller, ctx, target, SET_PASSWORD, e)
-                .await;
-        }
-        result
+        self.set_password_of(ctx, TargetRef::Id(target), password, "SetPassword")
+            .await
     }
 
-    async fn set_password_as(
+    /// SetGeneratedPassword(FromName): a policy-satisfying password from the OS's CSPRNG,
+    /// set and returned to the administrator.
+    pub async fn set_generated_password(
         &self,
-        caller: &Principal,
         ctx: &CallContext,
-        target: Option<AssociateId>,
-        password: Option<&Secret>,
+        target: TargetRef<'_>,
+        operation: &str,
+    ) -> Result<Secret, AccountError> {
+        let caller = self.caller(ctx).await?;
+        let result = async {
+            let target = self.resolve(target).await?;
+            admin_over(&caller.associate, &target)?;
+            let subject = Subject {
+                name: &target.name,
+                full_name: &target.full_name,
+            };
+            let generated = self.settings.policy.generate(Some(&subject));
+            self.apply_password(
+                &caller,
+                ctx,
+                &target,
+                &generated,
+                Authority::Admin,
+                operation,
+            )
+            .await?;
+            Ok(generated)
+        }
+        .await;
+        self.audited(&caller, ctx, target.id(), operation, result)
+            .await
+    }
+
+    /// ChangePassword(FromName): the associate itself with its old password, or an
+    /// administrator, who may leave the old password blank to impose a new one.
+    pub async fn change_password(
+        &self,
+        ctx: &CallContext,
+        target: TargetRef<'_>,
+        old: Option<&Secret>,
+        new: Option<&Secret>,
+        operation: &str,
     ) -> Result<(), AccountError> {
-        if !caller.associate.is_user_admin() {
-            return Err(AccountError::RightMissing(Right::AdminUsers.as_str()));
+        let caller = self.caller_allowing_change(ctx).await?;
+        let result = async {
+            let target = self.resolve(target).await?;
+            if caller.associate.must_change && caller.associate.id != target.id {
+                return Err(AccountError::PasswordChangeRequired);
+            }
+            let authority = change_over(&caller.associate, &target)?;
+            let old_given = old.is_some_and(|o| !o.expose().is_empty());
+            if authority == Authority::Own || old_given {
+                self.prove_old(&target, old).await?;
+            }
+            let pw = new.cloned().unwrap_or_else(|| Secret::new(""));
+            self.apply_password(&caller, ctx, &target, &pw, authority, operation)
+                .await
         }
-        let target = self.target(target).await?;
-        if target.has_right(Right::AdminAll) && !caller.associate.has_right(Right::AdminAll) {
-            return Err(AccountError::PrivilegeGuard);
+        .await;
+        self.audited(&caller, ctx, target.id(), operation, result)
+            .await
+    }
+
+    /// ChangeOwnPassword: the caller's own password, proven by the old one.
+    pub async fn change_own_password(
+        &self,
+        ctx: &CallContext,
+        old: Option<&Secret>,
+        new: Option<&Secret>,
+    ) -> Result<(), AccountError> {
+        let caller = self.caller_allowing_change(ctx).await?;
+        let id = caller.associate.id;
+        self.change_password(ctx, TargetRef::Id(Some(id)), old, new, "ChangeOwnPassword")
+            .await
+    }
+
+    /// The old password must match; a mismatch costs one verification like a log-in.
+    async fn prove_old(
+        &self,
+        target: &Associate,
+        old: Option<&Secret>,
+    ) -> Result<(), AccountError> {
+        let old = normalize(old.unwrap_or(&Secret::new("")));
+        let verified = self
+            .hasher
+            .verify(&old, target.password_hash.as_deref())
+            .await;
+        if verified.matches {
+            Ok(())
+        } else {
+            Err(AccountError::OldPasswordWrong)
         }
-        let password = normalize(password.unwrap_or(&Secret::new("")));
-        self.settings.policy.check(&password)?;
-        let phc = self.hasher.hash(&password).await?;
-        let change = PasswordChange {
-            associate_id: target.id,
-            password_hash: phc,
-            // A user setting their own password keeps the session they did it from.
-            keep_ticket: (caller.associate.id == target.id).then(|| caller.ticket_id.clone()),
-            audit: AuditEvent {
-                at: ctx.now,
-                actor: Some(caller.associate.id),
-                target: Some(target.id),
-                operation: SET_PASSWORD.into(),
-                outcome: Outcome::Success,
-                client: ctx.client.clone(),
-            },
-        };
-        if !self.store.commit_password_change(change).await? {
-            return Err(AccountError::AssociateNotFound(target.id));
-        }
-        Ok(())
     }
 
     /// Looks up the associate an operation is aimed at; must exist and not be retired.
-    async fn target(&self, id: Option<AssociateId>) -> Result<Associate, AccountError> {
-        let id = id.ok_or(AccountError::ArgumentMissing("AssociateId"))?;
-        if id <= 0 {
-            return Err(AccountError::AssociateIdInvalid(id));
+    pub(crate) async fn resolve(&self, target: TargetRef<'_>) -> Result<Associate, AccountError> {
+        let found = match target {
+            TargetRef::Id(None) => return Err(AccountError::ArgumentMissing("AssociateId")),
+            TargetRef::Id(Some(id)) if id <= 0 => return Err(AccountError::AssociateIdInvalid(id)),
+            TargetRef::Id(Some(id)) => self
+                .store
+                .associate_by_id(id)
+                .await?
+                .ok_or(AccountError::AssociateNotFound(id))?,
+            TargetRef::Name(None) => return Err(AccountError::ArgumentMissing("AssociateName")),
+            TargetRef::Name(Some(name)) => self
+                .store
+                .associate_by_name(name.trim())
+                .await?
+                .ok_or_else(|| AccountError::AssociateNameNotFound(name.trim().to_owned()))?,
+        };
+        if found.retired {
+            return Err(AccountError::AssociateRetired(found.id));
         }
-        let found = self.store.associate_by_id(id).await?;
-        let associate = found.ok_or(AccountError::AssociateNotFound(id))?;
-        if associate.retired {
-            return Err(AccountError::AssociateRetired(id));
-        }
-        Ok(associate)
+        Ok(found)
     }
 
-    pub(crate) async fn audit_failure(
+    /// Records a failure in the audit trail and passes the result on.
+    pub(crate) async fn audited<T>(
         &self,
         caller: &Principal,
         ctx: &CallContext,
         target: Option<AssociateId>,
         operation: &str,
-        error: &AccountError,
-    ) {
-        let event = AuditEvent {
-            at: ctx.now,
-            actor: Some(caller.associate.id),
-            target,
-            operation: operation.into(),
-            outcome: Outcome::Failure(error.code().into()),
-            client: ctx.client.clone(),
-        };
-        if let Err(e) = self.store.record_audit(event).await {
-            tracing::error!(error = %e, "could not write an audit record");
+        result: Result<T, AccountError>,
+    ) -> Result<T, AccountError> {
+        if let Err(error) = &result {
+            let event = AuditEvent {
+                at: ctx.now,
+                actor: Some(caller.associate.id),
+                target,
+                operation: operation.into(),
+                outcome: Outcome::Failure(error.code().into()),
+                client: ctx.client.clone(),
+            };
+            if let Err(e) = self.store.record_audit(event).await {
+                tracing::error!(error = %e, "could not write an audit record");
+            }
         }
+        result
     }
 }

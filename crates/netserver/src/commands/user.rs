@@ -15,8 +15,10 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
             user_type,
             password_stdin,
             no_password,
+            must_change,
         } => {
             let user = NewUser {
+                must_change,
                 full_name: full_name.unwrap_or_else(|| name.clone()),
                 name,
                 user_type: user_type.parse::<UserType>()?,

@@ -106,13 +106,13 @@ async fn login_works_over_soap12() {
 #[tokio::test]
 async fn retired_users_cannot_log_in() {
     let app = spawn_app().await;
-    app.add_user("gone", &[], "password-gone").await;
-    assert!(app.login("gone", "password-gone").await.is_some());
+    app.add_user("gone", &[], "pw-g-secret-1").await;
+    assert!(app.login("gone", "pw-g-secret-1").await.is_some());
     app.accounts
         .retire_user("gone", Timestamp::now())
         .await
         .unwrap();
-    assert!(app.login("gone", "password-gone").await.is_none());
+    assert!(app.login("gone", "pw-g-secret-1").await.is_none());
 }
 
 #[tokio::test]
@@ -166,7 +166,7 @@ async fn expired_ticket_is_refused_over_soap() {
         ..Settings::default()
     };
     let app = spawn_app_with(ServerConfig::default(), settings).await;
-    let target = app.add_user("bob", &[], "bob-password-1").await;
+    let target = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
     tokio::time::sleep(Duration::from_millis(2100)).await;
     app.set_password(Some(&ticket), &target.to_string(), "new-password-1")

@@ -9,7 +9,7 @@ use server::ServerConfig;
 pub const NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services88";
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 pub const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
-pub const ADMIN_PASSWORD: &str = "admin-password-1";
+pub const ADMIN_PASSWORD: &str = "root-secret-pw-1";
 
 pub struct TestApp {
     pub base: String,
@@ -69,6 +69,7 @@ impl TestApp {
             user_type: UserType::Internal,
             rights: rights.to_vec(),
             password: Some(Secret::new(password)),
+            must_change: false,
         };
         self.accounts
             .add_user(user, Timestamp::now())
@@ -253,6 +254,24 @@ impl Answer {
         assert_eq!(
             self.exception_type.as_deref(),
             Some(exception_type),
+            "{}",
+            self.body
+        );
+    }
+
+    /// The failure shape of an operation whose Response is not a boolean: nil Response.
+    #[track_caller]
+    pub fn assert_exception_nil(&self, exception_type: &str) {
+        assert_eq!(self.status, 200, "{}", self.body);
+        assert_eq!(self.succeeded.as_deref(), Some("false"), "{}", self.body);
+        assert_eq!(
+            self.exception_type.as_deref(),
+            Some(exception_type),
+            "{}",
+            self.body
+        );
+        assert!(
+            self.body.contains("<Response xsi:nil=\"true\"/>"),
             "{}",
             self.body
         );

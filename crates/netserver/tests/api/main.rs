@@ -4,6 +4,7 @@
 mod auth;
 mod cli;
 mod doc_example;
+mod family;
 mod helpers;
 mod policy_cli;
 mod protocol;

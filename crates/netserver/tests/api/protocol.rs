@@ -8,7 +8,7 @@ use crate::raw::{connect, exchange, read_response, with_body};
 #[tokio::test]
 async fn entity_references_and_cdata_reach_the_password_intact() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
     let body = format!(
         "<SetPassword xmlns=\"{NS}\"><AssociateId>{bob}</AssociateId><Password>a&amp;b<![CDATA[<c>]]>&#x263A;&lt;&quot;</Password></SetPassword>"
@@ -56,7 +56,7 @@ async fn paths_match_case_insensitively_with_a_customer_prefix() {
 #[tokio::test]
 async fn bom_prefixes_default_namespaces_xsi_and_timezone_are_tolerated() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
     let body = format!(
         "\u{FEFF}<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<e:Envelope xmlns:e=\"{SOAP12}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">\n  <e:Header>\n    <q:ApplicationToken xmlns:q=\"{NS}\" xsi:nil=\"true\"/>\n    <Credentials xmlns=\"{NS}\">\n      <Ticket xsi:type=\"xsd:string\">{ticket}</Ticket>\n    </Credentials>\n    <TimeZone xmlns=\"{NS}\"><SoTimeZoneId>3</SoTimeZoneId><SoTimeZoneLocationCode>NO</SoTimeZoneLocationCode></TimeZone>\n  </e:Header>\n  <!-- a comment -->\n  <e:Body>\n    <z:SetPassword xmlns:z=\"{NS}\">\n      <z:AssociateId xsi:type=\"xsd:int\"> {bob} </z:AssociateId>\n      <z:Password xsi:type=\"xsd:string\">new-password-1</z:Password>\n    </z:SetPassword>\n  </e:Body>\n</e:Envelope>"

@@ -8,25 +8,25 @@ use crate::helpers::*;
 #[tokio::test]
 async fn admin_sets_a_password_and_only_the_new_one_works() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
-    app.set_password(Some(&ticket), &bob.to_string(), "bob-password-2")
+    app.set_password(Some(&ticket), &bob.to_string(), "b-secret-pw-2")
         .await
         .assert_success();
-    assert!(app.login("bob", "bob-password-2").await.is_some());
-    assert!(app.login("bob", "bob-password-1").await.is_none());
+    assert!(app.login("bob", "b-secret-pw-2").await.is_some());
+    assert!(app.login("bob", "b-secret-pw-1").await.is_none());
 }
 
 #[tokio::test]
 async fn set_password_over_soap12_answers_in_soap12() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
     let reply = app
         .soap12(
             "User",
             "SetPassword",
-            &set_password_body(&bob.to_string(), "bob-password-2"),
+            &set_password_body(&bob.to_string(), "b-secret-pw-2"),
             Some(&ticket),
         )
         .await;
@@ -40,19 +40,19 @@ async fn set_password_over_soap12_answers_in_soap12() {
 async fn a_password_change_revokes_the_targets_tickets() {
     let app = spawn_app().await;
     let bob = app
-        .add_user("bob", &[Right::AdminUsers], "bob-password-1")
+        .add_user("bob", &[Right::AdminUsers], "b-secret-pw-1")
         .await;
-    let carol = app.add_user("carol", &[], "carol-password-1").await;
-    let bobs_ticket = app.login("bob", "bob-password-1").await.unwrap();
+    let carol = app.add_user("carol", &[], "c-secret-pw-1").await;
+    let bobs_ticket = app.login("bob", "b-secret-pw-1").await.unwrap();
     let admin = app.admin_ticket().await;
-    app.set_password(Some(&admin), &bob.to_string(), "bob-password-2")
+    app.set_password(Some(&admin), &bob.to_string(), "b-secret-pw-2")
         .await
         .assert_success();
-    app.set_password(Some(&bobs_ticket), &carol.to_string(), "carol-password-2")
+    app.set_password(Some(&bobs_ticket), &carol.to_string(), "c-secret-pw-2")
         .await
         .assert_exception("SoInvalidTicketException");
     // The admin's own ticket survives.
-    app.set_password(Some(&admin), &carol.to_string(), "carol-password-3")
+    app.set_password(Some(&admin), &carol.to_string(), "c-secret-pw-3")
         .await
         .assert_success();
 }
@@ -62,14 +62,14 @@ async fn setting_your_own_password_keeps_your_ticket() {
     let app = spawn_app().await;
     let admin = app.admin_ticket().await;
     let other = app.admin_ticket().await;
-    app.set_password(Some(&admin), &app.admin_id.to_string(), "admin-password-2")
+    app.set_password(Some(&admin), &app.admin_id.to_string(), "root-secret-pw-2")
         .await
         .assert_success();
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
-    app.set_password(Some(&admin), &bob.to_string(), "bob-password-2")
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
+    app.set_password(Some(&admin), &bob.to_string(), "b-secret-pw-2")
         .await
         .assert_success();
-    app.set_password(Some(&other), &bob.to_string(), "bob-password-3")
+    app.set_password(Some(&other), &bob.to_string(), "b-secret-pw-3")
         .await
         .assert_exception("SoInvalidTicketException");
 }
@@ -77,7 +77,7 @@ async fn setting_your_own_password_keeps_your_ticket() {
 #[tokio::test]
 async fn success_and_failure_are_audited_without_the_password() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
     app.set_password(Some(&ticket), &bob.to_string(), "secret-audit-pw")
         .await
@@ -107,7 +107,7 @@ async fn success_and_failure_are_audited_without_the_password() {
 #[tokio::test]
 async fn missing_or_bad_credentials_are_refused() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let id = bob.to_string();
     app.set_password(None, &id, "new-password-1")
         .await
@@ -125,7 +125,7 @@ async fn missing_or_bad_credentials_are_refused() {
         .await
         .assert_exception("SoInvalidTicketException");
     assert!(
-        app.login("bob", "bob-password-1").await.is_some(),
+        app.login("bob", "b-secret-pw-1").await.is_some(),
         "nothing may have changed"
     );
 }
@@ -149,30 +149,30 @@ fn forge(ticket: &str) -> String {
 #[tokio::test]
 async fn a_caller_without_rights_is_refused() {
     let app = spawn_app().await;
-    app.add_user("plain", &[], "plain-password").await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
-    let ticket = app.login("plain", "plain-password").await.unwrap();
+    app.add_user("plain", &[], "pl-secret-pw-9").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
+    let ticket = app.login("plain", "pl-secret-pw-9").await.unwrap();
     let a = app
         .set_password(Some(&ticket), &bob.to_string(), "new-password-1")
         .await;
     a.assert_exception("SoAccessDeniedException");
     assert!(a.message.unwrap().contains("admin-users"));
-    assert!(app.login("bob", "bob-password-1").await.is_some());
+    assert!(app.login("bob", "b-secret-pw-1").await.is_some());
 }
 
 #[tokio::test]
 async fn a_user_admin_may_not_touch_a_general_admin() {
     let app = spawn_app().await;
-    app.add_user("useradmin", &[Right::AdminUsers], "useradmin-pw")
+    app.add_user("useradmin", &[Right::AdminUsers], "ua-secret-pw-9")
         .await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
-    let ticket = app.login("useradmin", "useradmin-pw").await.unwrap();
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
+    let ticket = app.login("useradmin", "ua-secret-pw-9").await.unwrap();
     app.set_password(Some(&ticket), &app.admin_id.to_string(), "hijacked-pw")
         .await
         .assert_exception("SoAccessDeniedException");
     assert!(app.login("admin", ADMIN_PASSWORD).await.is_some());
     // But an ordinary user's password is theirs to set.
-    app.set_password(Some(&ticket), &bob.to_string(), "bob-password-2")
+    app.set_password(Some(&ticket), &bob.to_string(), "b-secret-pw-2")
         .await
         .assert_success();
 }
@@ -192,7 +192,7 @@ async fn bad_targets_are_refused() {
         .await;
     a.assert_exception("SoNotFoundException");
     assert!(a.message.unwrap().contains("999"));
-    app.add_user("gone", &[], "gone-password").await;
+    app.add_user("gone", &[], "gn-secret-pw-9").await;
     let gone = app
         .accounts
         .retire_user("gone", Timestamp::now())
@@ -213,7 +213,7 @@ async fn bad_targets_are_refused() {
 #[tokio::test]
 async fn passwords_outside_the_policy_are_refused() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let id = bob.to_string();
     let ticket = app.admin_ticket().await;
     let empty = app.set_password(Some(&ticket), &id, "").await;
@@ -239,7 +239,7 @@ async fn passwords_outside_the_policy_are_refused() {
 #[tokio::test]
 async fn passwords_are_nfkc_normalised() {
     let app = spawn_app().await;
-    let bob = app.add_user("bob", &[], "bob-password-1").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
     // U+FB01 (the "fi" ligature) is set; plain "fi" then logs in, and vice versa.
     app.set_password(Some(&ticket), &bob.to_string(), "\u{FB01}nancial-1")
@@ -253,7 +253,7 @@ async fn the_policy_lengths_are_settings() {
     let mut settings = Settings::default();
     settings.policy.min_len = 12;
     let app = spawn_app_with(ServerConfig::default(), settings).await;
-    let bob = app.add_user("bob", &[], "bob-password-long").await;
+    let bob = app.add_user("bob", &[], "b-secret-pw-long").await;
     let ticket = app.admin_ticket().await;
     let a = app
         .set_password(Some(&ticket), &bob.to_string(), "eleven-char")

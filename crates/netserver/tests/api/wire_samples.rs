@@ -68,7 +68,7 @@ async fn every_captured_client_sets_a_password_with_a_real_ticket() {
     let ticket = app.admin_ticket().await;
     for (i, name) in SAMPLES.iter().enumerate() {
         let user = format!("user{i}");
-        let id = app.add_user(&user, &[], "first-password").await;
+        let id = app.add_user(&user, &[], "f1-secret-pw-9").await;
         let (head, body) = split_capture(&capture(name));
         let body = replace(&body, "ticket-7", &ticket);
         let body = replace(&body, ">42<", &format!(">{id}<"));
@@ -82,6 +82,6 @@ async fn every_captured_client_sets_a_password_with_a_real_ticket() {
         };
         Answer::read(&reply).assert_success();
         assert!(app.login(&user, "S3cret!&more").await.is_some(), "{name}");
-        assert!(app.login(&user, "first-password").await.is_none(), "{name}");
+        assert!(app.login(&user, "f1-secret-pw-9").await.is_none(), "{name}");
     }
 }

@@ -1,7 +1,7 @@
 //! Response bodies, written in SuperOffice's element order so strict clients (zeep)
 //! that read `xs:sequence` in order accept them.
 
-use accounts::Authenticated;
+use accounts::{Authenticated, Secret};
 use soap::{XmlWriter, SERVICES88_NS};
 
 const ARRAYS_NS: &str = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
@@ -11,6 +11,18 @@ pub enum Body {
     Boolean { element: &'static str, value: bool },
     /// `AuthenticateResponse`; `None` is a failed log-in.
     Authenticate(Option<Box<Authenticated>>),
+    /// `<{element}><Response>text</Response></{element}>`: a generated password, sent
+    /// once to the administrator who asked for it.
+    Text {
+        element: &'static str,
+        value: Secret,
+    },
+    /// `<{element}><Response xsi:nil="true"/></{element}>`
+    Nil { element: &'static str },
+    /// `IsPasswordValidWithReasonResponse` with a `UserValidationResult`.
+    Validation { valid: bool, reason: String },
+    /// `GetSupportedChangePasswordTypesResponse` with an `ArrayOfChangePasswordType`.
+    ChangeTypes(Vec<&'static str>),
 }
 
 impl Body {
@@ -26,8 +38,36 @@ impl Body {
                 w.close(element);
             }
             Body::Authenticate(login) => write_authenticate(w, login.as_deref()),
+            Body::Text { element, value } => {
+                wrapped(w, element, |w| w.leaf("Response", value.expose()))
+            }
+            Body::Nil { element } => wrapped(w, element, |w| w.nil("Response")),
+            Body::Validation { valid, reason } => {
+                wrapped(w, "IsPasswordValidWithReasonResponse", |w| {
+                    w.open("Response");
+                    w.leaf("Reason", reason);
+                    w.leaf_bool("Result", *valid);
+                    w.close("Response");
+                })
+            }
+            Body::ChangeTypes(types) => {
+                wrapped(w, "GetSupportedChangePasswordTypesResponse", |w| {
+                    w.open("Response");
+                    for t in types {
+                        w.leaf("ChangePasswordType", t);
+                    }
+                    w.close("Response");
+                })
+            }
         }
     }
+}
+
+/// `<element xmlns=Services88>…</element>`
+fn wrapped(w: &mut XmlWriter, element: &str, inner: impl FnOnce(&mut XmlWriter)) {
+    w.open_with(element, &[("xmlns", SERVICES88_NS)]);
+    inner(w);
+    w.close(element);
 }
 
 fn write_authenticate(w: &mut XmlWriter, login: Option<&Authenticated>) {

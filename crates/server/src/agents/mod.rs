@@ -32,7 +32,10 @@ pub async fn call(
         return Err(unknown(request));
     }
     match (service, op.name.as_str()) {
-        (Service::User, "SetPassword") => user::set_password(accounts, op, ctx).await,
+        (Service::User, _) => match user::call(accounts, op, ctx).await {
+            Some(reply) => reply,
+            None => Err(unknown(request)),
+        },
         (Service::SoPrincipal, "AuthenticateUsernamePassword") => {
             soprincipal::authenticate_username_password(accounts, op, ctx).await
         }

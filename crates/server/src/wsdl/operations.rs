@@ -28,7 +28,7 @@ const USER_OPERATIONS: &[Operation] = &[
         params: ASSOCIATE_ID,
         response_element: "CanChangePasswordResponse",
         response: BOOL_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "GetSupportedChangePasswordTypes",
@@ -38,7 +38,7 @@ const USER_OPERATIONS: &[Operation] = &[
             "Response",
             Ty::Tns("ArrayOfChangePasswordType"),
         )],
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "ChangePassword",
@@ -49,7 +49,7 @@ const USER_OPERATIONS: &[Operation] = &[
         ],
         response_element: "ChangePasswordResponse",
         response: BOOL_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "SendChangePasswordEMail",
@@ -66,7 +66,7 @@ const USER_OPERATIONS: &[Operation] = &[
         ],
         response_element: "SetPasswordFromNameResponse",
         response: BOOL_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "SetPassword",
@@ -86,7 +86,7 @@ const USER_OPERATIONS: &[Operation] = &[
         ],
         response_element: "ChangeOwnPasswordResponse",
         response: BOOL_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "ChangePasswordFromName",
@@ -97,35 +97,35 @@ const USER_OPERATIONS: &[Operation] = &[
         ],
         response_element: "ChangePasswordFromNameResponse",
         response: BOOL_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "IsPasswordValid",
         params: PASSWORD_CHECK,
         response_element: "IsPasswordValidResponse",
         response: BOOL_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "SetGeneratedPassword",
         params: ASSOCIATE_ID,
         response_element: "SetGeneratedPasswordResponse",
         response: STRING_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "SetGeneratedPasswordFromName",
         params: &[Field::opt_nil("AssociateName", STRING)],
         response_element: "SetGeneratedPasswordFromNameResponse",
         response: STRING_RESPONSE,
-        implemented: false,
+        implemented: true,
     },
     Operation {
         name: "IsPasswordValidWithReason",
         params: PASSWORD_CHECK,
         response_element: "IsPasswordValidWithReasonResponse",
         response: &[Field::opt_nil("Response", Ty::Tns("UserValidationResult"))],
-        implemented: false,
+        implemented: true,
     },
 ];
 

@@ -14,7 +14,10 @@ use crate::error::OpenError;
 
 /// The migrations in order: (version, SQL). Versions are consecutive from 1; never edit
 /// or reorder a released one, append a new one instead.
-pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_init.sql")),
+    (2, include_str!("migrations/0002_password_history.sql")),
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn latest() -> i64 {

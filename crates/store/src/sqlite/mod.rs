@@ -147,6 +147,22 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn password_history(
+        &self,
+        id: AssociateId,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError> {
+        self.pool
+            .run(move |c| queries::password_history(c, id, limit))
+            .await
+    }
+
+    async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError> {
+        self.pool
+            .run(move |c| queries::set_must_change(c, id, value))
+            .await
+    }
+
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
         self.pool
             .run(move |c| queries::insert_ticket(c, &ticket))

@@ -130,8 +130,9 @@ pub(crate) fn insert_associate(
     let tx = begin(conn)?;
     tx.execute(
         "INSERT INTO associates
-             (name, name_key, full_name, user_type, rights, retired, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7)",
+             (name, name_key, full_name, user_type, rights, retired, password_hash, created_at,
+              must_change)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
         params![
             new.name,
             name_key(&new.name),
@@ -140,6 +141,7 @@ pub(crate) fn insert_associate(
             encode_rights(&new.rights),
             new.password_hash,
             now.0,
+            new.must_change,
         ],
     )
     .map_err(|e| {
@@ -187,15 +189,26 @@ pub(crate) fn commit_password_change(
     change: &PasswordChange,
 ) -> Result<bool> {
     let tx = begin(conn)?;
-    let updated = tx
-        .execute(
-            "UPDATE associates SET password_hash = ?1 WHERE id = ?2",
-            params![change.password_hash, change.associate_id],
-        )
-        .map_err(|e| backend("update password hash", &e))?;
-    if updated == 0 {
+    let old: Option<Option<String>> = optional_row(
+        &tx,
+        "read password hash",
+        "SELECT password_hash FROM associates WHERE id = ?1",
+        [change.associate_id],
+        |r| r.get(0).map_err(|e| backend("read password hash", &e)),
+    )?;
+    let Some(old) = old else {
         return Ok(false); // dropping `tx` rolls back; no audit row either
-    }
+    };
+    tx.execute(
+        "UPDATE associates SET password_hash = ?1, must_change = ?2 WHERE id = ?3",
+        params![
+            change.password_hash,
+            change.must_change,
+            change.associate_id
+        ],
+    )
+    .map_err(|e| backend("update password hash", &e))?;
+    remember(&tx, change, old.as_deref())?;
     tx.execute(
         "DELETE FROM tickets WHERE associate_id = ?1 AND (?2 IS NULL OR id <> ?2)",
         params![change.associate_id, change.keep_ticket],
@@ -204,6 +217,48 @@ pub(crate) fn commit_password_change(
     write_audit(&tx, &change.audit)?;
     commit(tx)?;
     Ok(true)
+}
+
+/// Moves the replaced hash into the history and trims it to `history_keep` entries.
+fn remember(tx: &Connection, change: &PasswordChange, old: Option<&str>) -> Result<()> {
+    if let (Some(old), true) = (old, change.history_keep > 0) {
+        tx.execute(
+            "INSERT INTO password_history (associate_id, password_hash, replaced_at) VALUES (?1, ?2, ?3)",
+            params![change.associate_id, old, change.audit.at.0],
+        )
+        .map_err(|e| backend("remember password hash", &e))?;
+    }
+    let keep = i64::try_from(change.history_keep).unwrap_or(i64::MAX);
+    tx.execute(
+        "DELETE FROM password_history WHERE associate_id = ?1 AND id NOT IN
+             (SELECT id FROM password_history WHERE associate_id = ?1 ORDER BY id DESC LIMIT ?2)",
+        params![change.associate_id, keep],
+    )
+    .map_err(|e| backend("trim password history", &e))?;
+    Ok(())
+}
+
+pub(crate) fn password_history(
+    conn: &Connection,
+    id: AssociateId,
+    limit: u32,
+) -> Result<Vec<String>> {
+    all_rows(
+        conn,
+        "read password history",
+        "SELECT password_hash FROM password_history WHERE associate_id = ?1 ORDER BY id DESC LIMIT ?2",
+        params![id, limit],
+        |r| r.get(0).map_err(|e| backend("read password history", &e)),
+    )
+}
+
+pub(crate) fn set_must_change(conn: &Connection, id: AssociateId, value: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE associates SET must_change = ?1 WHERE id = ?2",
+        params![value, id],
+    )
+    .map_err(|e| backend("set must-change", &e))?;
+    Ok(())
 }
 
 pub(crate) fn insert_ticket(conn: &Connection, t: &TicketRecord) -> Result<()> {

@@ -14,7 +14,7 @@ use rusqlite::Row;
 
 /// Column list matching [`associate`].
 pub(crate) const ASSOCIATE_COLUMNS: &str =
-    "id, name, full_name, user_type, rights, retired, password_hash";
+    "id, name, full_name, user_type, rights, retired, password_hash, must_change";
 /// Column list matching [`ticket`].
 pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, expires_at";
 /// Column list matching [`audit_event`].
@@ -90,7 +90,19 @@ pub(crate) fn associate(row: &Row<'_>) -> Result<Associate, StoreError> {
             _ => return Err(undecodable("associates.retired")),
         },
         password_hash: get(row, 6, "associates.password_hash")?,
+        must_change: flag(
+            get(row, 7, "associates.must_change")?,
+            "associates.must_change",
+        )?,
     })
+}
+
+fn flag(value: i64, column: &'static str) -> Result<bool, StoreError> {
+    match value {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(undecodable(column)),
+    }
 }
 
 /// Decodes a row selected with [`TICKET_COLUMNS`].

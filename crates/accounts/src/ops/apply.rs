@@ -1,0 +1,109 @@
+//! Applying a new password: the policy verdict (with the target's names and history),
+//! the hash, and the one transaction that stores it, revokes tickets and audits.
+
+use crate::associate::Associate;
+use crate::audit::{AuditEvent, Outcome};
+use crate::error::{AccountError, StoreError};
+use crate::ops::rules::Authority;
+use crate::ops::{Accounts, CallContext, Principal};
+use crate::policy::{normalize, PolicyViolation, Subject};
+use crate::secret::Secret;
+use crate::store::PasswordChange;
+
+impl Accounts {
+    /// The policy verdict for `password` (not yet normalised) as `target`'s new password:
+    /// every rule, the history included. The one function all setting operations and
+    /// `IsPasswordValid*` use.
+    pub async fn policy_verdict(
+        &self,
+        target: Option<&Associate>,
+        password: &Secret,
+    ) -> Result<Secret, AccountError> {
+        let password = normalize(password);
+        let policy = &self.settings.policy;
+        self.check_rules(target, &password).await?;
+        if let Some(t) = target {
+            if policy.history > 0 && self.reuses(t, &password).await? {
+                return Err(policy.rejection(PolicyViolation::Reused {
+                    last: policy.history,
+                }));
+            }
+        }
+        Ok(password)
+    }
+
+    /// The rules without history, on the blocking pool: the strength estimate can take
+    /// tens of milliseconds on a long password, too long for an async worker.
+    async fn check_rules(
+        &self,
+        target: Option<&Associate>,
+        password: &Secret,
+    ) -> Result<(), AccountError> {
+        let settings = self.settings.clone();
+        let names = target.map(|t| (t.name.clone(), t.full_name.clone()));
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || {
+            let subject = names
+                .as_ref()
+                .map(|(name, full_name)| Subject { name, full_name });
+            settings.policy.check_for(&password, subject.as_ref())
+        })
+        .await
+        .map_err(|_| {
+            AccountError::Internal(StoreError::Backend("the policy check failed".into()))
+        })?
+    }
+
+    /// Whether `password` matches the current or one of the last remembered hashes.
+    async fn reuses(&self, target: &Associate, password: &Secret) -> Result<bool, AccountError> {
+        let keep = self.settings.policy.history.saturating_sub(1);
+        let mut hashes = self
+            .store
+            .password_history(target.id, u32::try_from(keep).unwrap_or(u32::MAX))
+            .await?;
+        hashes.extend(target.password_hash.clone());
+        for phc in hashes {
+            if self.hasher.verify(password, Some(&phc)).await.matches {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Checks, hashes and stores `password` for `target`. An administrator imposing a
+    /// password may set must-change (a setting); a user's own change clears it.
+    pub(crate) async fn apply_password(
+        &self,
+        caller: &Principal,
+        ctx: &CallContext,
+        target: &Associate,
+        password: &Secret,
+        authority: Authority,
+        operation: &str,
+    ) -> Result<(), AccountError> {
+        let password = self.policy_verdict(Some(target), password).await?;
+        let phc = self.hasher.hash(&password).await?;
+        let own = caller.associate.id == target.id;
+        let imposed = authority == Authority::Admin && !own;
+        let change = PasswordChange {
+            associate_id: target.id,
+            password_hash: phc,
+            // A user changing their own password keeps the session they did it from.
+            keep_ticket: own.then(|| caller.ticket_id.clone()),
+            audit: AuditEvent {
+                at: ctx.now,
+                actor: Some(caller.associate.id),
+                target: Some(target.id),
+                operation: operation.into(),
+                outcome: Outcome::Success,
+                client: ctx.client.clone(),
+            },
+            must_change: imposed && self.settings.policy.must_change_on_admin_set,
+            history_keep: self.settings.policy.history.saturating_sub(1),
+        };
+        if !self.store.commit_password_change(change).await? {
+            return Err(AccountError::AssociateNotFound(target.id));
+        }
+        Ok(())
+    }
+}
