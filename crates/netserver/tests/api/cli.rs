@@ -7,19 +7,20 @@ use std::process::{Child, Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_netserver");
 
-struct Env {
-    dir: tempfile::TempDir,
+/// A working directory with a configuration file, in which the binary runs.
+pub(crate) struct Env {
+    pub dir: tempfile::TempDir,
 }
 
 impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
+    pub fn new() -> Env {
         // Cheap hashing for tests only; the server's defaults are OWASP's.
-        std::fs::write(
-            dir.path().join("netserver.toml"),
-            "[kdf]\nmemory_kib = 8\niterations = 1\n",
-        )
-        .unwrap();
+        Env::with_config("[kdf]\nmemory_kib = 8\niterations = 1\n")
+    }
+
+    pub fn with_config(config: &str) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("netserver.toml"), config).unwrap();
         Env { dir }
     }
 
@@ -40,7 +41,7 @@ impl Env {
         self.dir.path().join("store.db")
     }
 
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
+    pub fn run(&self, args: &[&str], stdin: &str) -> Output {
         let mut child = self
             .cmd()
             .args(args)

@@ -1,36 +1,16 @@
 //! `netserver policy check|show` as an operator uses it: the real binary, a configuration
 //! file, one password on standard input, and no store.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_netserver");
+use crate::cli::Env;
 
 /// Runs the binary in a fresh directory whose configuration file holds `config`.
 fn run(config: &str, args: &[&str], stdin: &str) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("netserver.toml");
-    std::fs::write(&path, config).unwrap();
-    let mut child = Command::new(BIN)
-        .current_dir(dir.path())
-        .env_remove("NETSERVER_LISTEN")
-        .env_remove("NETSERVER_DATABASE")
-        .env("NETSERVER_CONFIG", &path)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let env = Env::with_config(config);
+    let output = env.run(args, stdin);
     // The policy commands never open (or create) a store.
-    let left: Vec<_> = std::fs::read_dir(dir.path())
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
