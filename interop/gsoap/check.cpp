@@ -13,12 +13,20 @@
 //   1. log in as the administrator; the ticket comes from the body (Credentials.Ticket);
 //   2. SetPassword(NS_TARGET_ID) with a password holding `&<>` and `é`: body Response and
 //      the Succeeded output header must be true;
-//   3. log in as the target with the new password (succeeds, its ticket is kept) and with
+//   3. log in as the target with the new password (succeeds, its ticket T is kept) and with
 //      the old one (AuthenticationSucceeded false);
+//   A. as the target (ticket T): ChangeOwnPassword(step-2 password -> a new one): Response
+//      and Succeeded true; log-in with the new one succeeds, with the step-2 one fails;
+//      ChangeOwnPassword with a wrong OldPassword: Response false, Succeeded false and
+//      ExceptionInfo.ExceptionType SoWrongPasswordException (which also shows T is still
+//      valid after the target changed its own password);
+//   B. IsPasswordValidWithReason(NS_TARGET_ID, InternalAssociate, 0, "short"): the
+//      UserValidationResult has Result false and a non-empty Reason (printed); with a long
+//      random password Result is true;
 //   4. gSOAP exposes output headers (soap->header after the call), so application errors
 //      are checked against NS_BASE: a made-up ticket gives Response false, Succeeded false
 //      and ExceptionInfo.ExceptionType SoInvalidTicketException; after the administrator
-//      sets the target's password again, the target's ticket from step 3 fails the same way;
+//      sets the target's password again, the target's ticket T fails the same way;
 //   5. the same made-up ticket against NS_FAULT_BASE: the call returns SOAP_FAULT and the
 //      fault detail (kept by gSOAP as literal XML) holds ExceptionInfo/ExceptionType.
 //
@@ -45,6 +53,7 @@ namespace {
 const char *const APP_TOKEN = "netserver-interop-gsoap";
 const char *const BOGUS_TICKET = "7T:bm9wZQ==";
 const char *const INVALID_TICKET = "SoInvalidTicketException";
+const char *const WRONG_PASSWORD = "SoWrongPasswordException";
 
 struct Failed : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -65,12 +74,13 @@ std::string trim_slash(std::string url) {
 }
 
 // >= 8 characters with XML-special characters and a non-ASCII letter (UTF-8 in this
-// source file; the context has SOAP_C_UTFSTRING so gSOAP sends the bytes as they are).
-std::string new_password(const std::string &tag) {
+// source file; the context has SOAP_C_UTFSTRING so gSOAP sends the bytes as they are);
+// `noise` random letters in the middle.
+std::string new_password(const std::string &tag, int noise_length = 8) {
     static std::mt19937_64 rng{std::random_device{}()};
     static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     std::string noise;
-    for (int i = 0; i < 8; ++i) noise += alphabet[rng() % (sizeof alphabet - 1)];
+    for (int i = 0; i < noise_length; ++i) noise += alphabet[rng() % (sizeof alphabet - 1)];
     return "Zé" + tag + "&<" + noise + ">9!";
 }
 
@@ -146,10 +156,52 @@ class Driver {
                "AuthenticationSucceeded=" + old.succeeded_text);
         ok(step, "AuthenticationSucceeded=false");
 
+        // A. The target changes its own password with its ticket T.
+        step = "A ChangeOwnPassword as " + env_.target_user;
+        std::string password2 = new_password(soap_version_ == 1 ? "11c" : "12c");
+        Outcome own = change_own_password(target.ticket, password, password2, step);
+        expect(own.call == SOAP_OK, step, own.error);
+        expect(own.response == "true" && own.succeeded == "true", step,
+               "Response=" + own.response + ", Succeeded=" + own.succeeded);
+        ok(step, "Response=true, Succeeded=true");
+        step = "A log in as " + env_.target_user + " with its own new password";
+        Login relogin = login(env_.target_user, password2, step);
+        expect(relogin.succeeded, step, "AuthenticationSucceeded=" + relogin.succeeded_text);
+        ok(step, "AuthenticationSucceeded=true");
+        step = "A log in as " + env_.target_user + " with the step-2 password";
+        relogin = login(env_.target_user, password, step);
+        expect(!relogin.succeeded && relogin.succeeded_text == "false", step,
+               "AuthenticationSucceeded=" + relogin.succeeded_text);
+        ok(step, "AuthenticationSucceeded=false");
+        password = password2;  // the target's current password from here on
+        step = "A ChangeOwnPassword as " + env_.target_user + " with a wrong OldPassword";
+        own = change_own_password(target.ticket, new_password("w"), new_password("n"), step);
+        expect(own.call == SOAP_OK, step, own.error);
+        std::string want = std::string("'") + WRONG_PASSWORD + "'";
+        expect(own.response == "false" && own.succeeded == "false" && own.exception_type == want, step,
+               "Response=" + own.response + ", Succeeded=" + own.succeeded + ", ExceptionType=" + own.exception_type);
+        ok(step, "Response=false, Succeeded=false, ExceptionType=" + std::string(WRONG_PASSWORD) +
+                     " (ticket T still valid)");
+
+        // B. The policy verdict with its reason.
+        step = "B IsPasswordValidWithReason(\"short\")";
+        Outcome verdict = is_password_valid_with_reason(target.ticket, "short", step);
+        expect(verdict.call == SOAP_OK, step, verdict.error);
+        expect(verdict.succeeded == "true" && verdict.response == "false" && verdict.reason.size() > 2, step,
+               "Succeeded=" + verdict.succeeded + ", Result=" + verdict.response + ", Reason=" + verdict.reason);
+        ok(step, "Result=false, Reason=" + verdict.reason);
+        step = "B IsPasswordValidWithReason(a long random password)";
+        verdict = is_password_valid_with_reason(target.ticket, new_password("long", 32), step);
+        expect(verdict.call == SOAP_OK, step, verdict.error);
+        expect(verdict.succeeded == "true" && verdict.response == "true", step,
+               "Succeeded=" + verdict.succeeded + ", Result=" + verdict.response + ", Reason=" + verdict.reason);
+        ok(step, "Result=true, Reason=" + verdict.reason);
+
         // 4. A made-up ticket, then a revoked one (the target's, after another change).
         expect_invalid_ticket(BOGUS_TICKET, "4 SetPassword with a made-up ticket");
         step = "4 SetPassword(" + std::to_string(env_.target_id) + ") again by " + env_.admin_user;
-        Outcome again = set_password(user_, admin.ticket, new_password("b"), step);
+        password = new_password("b");
+        Outcome again = set_password(user_, admin.ticket, password, step);
         expect(again.call == SOAP_OK, step, again.error);
         expect(again.response == "true" && again.succeeded == "true", step,
                "Response=" + again.response + ", Succeeded=" + again.succeeded);
@@ -183,7 +235,8 @@ class Driver {
     };
     struct Outcome {
         int call = SOAP_OK;
-        std::string error, response = "absent", succeeded = "absent", exception_type = "absent";
+        // response: the body's boolean (Response, or Response.Result for a UserValidationResult)
+        std::string error, response = "absent", succeeded = "absent", exception_type = "absent", reason = "absent";
     };
 
     void ok(const std::string &step, const std::string &detail) {
@@ -262,14 +315,58 @@ class Driver {
         request.AssociateId = &id;
         request.Password = &p;
         _ns1__SetPasswordResponse response;
+        Outcome out = finish(proxy.SetPassword(&request, response), step);
+        if (out.call == SOAP_OK) out.response = show_bool(response.Response);
+        return out;
+    }
+
+    Outcome change_own_password(const std::string &ticket, const std::string &old_password,
+                                const std::string &new_password, const std::string &step) {
+        ns1__SoCredentials credentials;
+        std::string t = ticket, o = old_password, n = new_password;
+        credentials.Ticket = &t;
+        headers(user_, &credentials);
+        _ns1__ChangeOwnPassword request;
+        request.OldPassword = &o;
+        request.NewPassword = &n;
+        _ns1__ChangeOwnPasswordResponse response;
+        Outcome out = finish(user_.ChangeOwnPassword(&request, response), step);
+        if (out.call == SOAP_OK) out.response = show_bool(response.Response);
+        return out;
+    }
+
+    Outcome is_password_valid_with_reason(const std::string &ticket, const std::string &candidate,
+                                          const std::string &step) {
+        ns1__SoCredentials credentials;
+        std::string t = ticket, p = candidate;
+        credentials.Ticket = &t;
+        headers(user_, &credentials);
+        _ns1__IsPasswordValidWithReason request;
+        int id = env_.target_id, person = 0;
+        enum ns1__UserType type = ns1__UserType__InternalAssociate;
+        request.AssociateId = &id;
+        request.Type = &type;
+        request.PersonId = &person;
+        request.Password = &p;
+        _ns1__IsPasswordValidWithReasonResponse response;
+        Outcome out = finish(user_.IsPasswordValidWithReason(&request, response), step);
+        if (out.call == SOAP_OK && response.Response != nullptr) {
+            out.response = show_bool(response.Response->Result);
+            out.reason = show_str(response.Response->Reason);
+        }
+        return out;
+    }
+
+    // After a call: its status (with the error text) and the Succeeded and
+    // ExceptionInfo.ExceptionType output headers.
+    Outcome finish(int call, const std::string &step) {
         Outcome out;
-        out.call = proxy.SetPassword(&request, response);
+        out.call = call;
         same_version(step);
-        if (out.call != SOAP_OK) {
+        if (call != SOAP_OK) {
             out.error = describe_error();
             return out;
         }
-        out.response = show_bool(response.Response);
         if (ctx_->header != nullptr) {
             out.succeeded = show_bool(ctx_->header->ns1__Succeeded);
             if (ctx_->header->ns1__ExceptionInfo != nullptr)

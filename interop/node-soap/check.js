@@ -13,13 +13,20 @@
 //   1. logs in as the administrator and takes the ticket from the response body;
 //   2. sets a new password (with `&<>` and a non-ASCII letter) for NS_TARGET_ID and checks
 //      the body Response and the Succeeded output header;
-//   3. logs in as NS_TARGET_USER with the new password (must succeed, its ticket is kept)
+//   3. logs in as NS_TARGET_USER with the new password (must succeed, its ticket T is kept)
 //      and with NS_TARGET_PASSWORD (must fail);
+//   A. as the target (ticket T): ChangeOwnPassword(step-2 password -> a new one): Response
+//      and Succeeded true; log-in with the new one succeeds, with the step-2 one fails;
+//      ChangeOwnPassword with a wrong OldPassword: Response false, Succeeded false and the
+//      ExceptionInfo header's ExceptionType SoWrongPasswordException (which also shows T is
+//      still valid after the target changed its own password);
+//   B. IsPasswordValidWithReason(NS_TARGET_ID, InternalAssociate, 0, "short"): Result false
+//      with a non-empty Reason (printed); with a long random password: Result true;
 //   4. SetPassword with a made-up ticket: Response false, Succeeded header false and the
 //      ExceptionInfo header's ExceptionType SoInvalidTicketException (node-soap exposes
 //      output headers, so this uses NS_BASE); then the administrator sets the target's
-//      password again, which revokes the target's ticket from step 3, and a SetPassword
-//      with that ticket must fail the same way;
+//      password again, which revokes the target's ticket T, and a SetPassword with T must
+//      fail the same way;
 //   5. only if NS_FAULT_BASE is set: a made-up ticket against the faults-mode server must
 //      reject with the SOAP fault, its detail's ExceptionInfo carrying the ExceptionType.
 //
@@ -33,6 +40,7 @@ const soap = require('soap');
 const NS = 'http://www.superoffice.net/ws/crm/NetServer/Services88';
 const BOGUS_TICKET = '7T:bm9wZQ==';
 const INVALID_TICKET = 'SoInvalidTicketException';
+const WRONG_PASSWORD = 'SoWrongPasswordException';
 
 class CheckFailed extends Error {}
 
@@ -121,24 +129,25 @@ async function main() {
     return { succeeded: result && result.AuthenticationSucceeded, ticket, header };
   }
 
-  // SetPassword with the ticket in the Credentials header; resolves to
+  // A User.svc operation with the ticket in the Credentials header; resolves to
   // { response, header } or rejects with node-soap's error (a fault).
-  async function setPassword(ticket, password, on = user) {
+  async function callUser(op, ticket, args, on = user) {
     on.c.clearSoapHeaders();
     on.c.addSoapHeader({ Credentials: { Ticket: ticket } }, '', 'tns', NS);
-    const [result, , header] = await on.call('SetPassword', {
-      AssociateId: targetId,
-      Password: password,
-    });
+    const [result, , header] = await on.call(op, args);
     return { response: result && result.Response, header: header || {} };
   }
-  async function setPasswordStep(ticket, password, step) {
+  async function callStep(op, ticket, args, step) {
     try {
-      return await setPassword(ticket, password);
+      return await callUser(op, ticket, args);
     } catch (e) {
       throw new CheckFailed(`${label} ${step}: ${e.message}`);
     }
   }
+  const setPassword = (ticket, password, on = user) =>
+    callUser('SetPassword', ticket, { AssociateId: targetId, Password: password }, on);
+  const setPasswordStep = (ticket, password, step) =>
+    callStep('SetPassword', ticket, { AssociateId: targetId, Password: password }, step);
 
   // node-soap parses output headers without their schema types: Succeeded is the text.
   async function expectInvalidTicket(ticket, step) {
@@ -177,10 +186,60 @@ async function main() {
   expect(old.succeeded === false, step, `AuthenticationSucceeded=${old.succeeded}`);
   ok(step, 'AuthenticationSucceeded=false');
 
+  // A. The target changes its own password with its ticket T.
+  step = `A ChangeOwnPassword as ${targetUser}`;
+  const password2 = newPassword(`${version}c`);
+  r = await callStep('ChangeOwnPassword', target.ticket, { OldPassword: password, NewPassword: password2 }, step);
+  expect(r.response === true && r.header.Succeeded === 'true', step, `Response=${r.response}, Succeeded=${r.header.Succeeded}`);
+  ok(step, 'Response=true, Succeeded=true');
+  step = `A log in as ${targetUser} with its own new password`;
+  let login = await authenticate(targetUser, password2, step);
+  expect(login.succeeded === true, step, `AuthenticationSucceeded=${login.succeeded}`);
+  ok(step, 'AuthenticationSucceeded=true');
+  step = `A log in as ${targetUser} with the step-2 password`;
+  login = await authenticate(targetUser, password, step);
+  expect(login.succeeded === false, step, `AuthenticationSucceeded=${login.succeeded}`);
+  ok(step, 'AuthenticationSucceeded=false');
+  let current = password2; // the target's password from here on
+  step = `A ChangeOwnPassword as ${targetUser} with a wrong OldPassword`;
+  r = await callStep('ChangeOwnPassword', target.ticket, { OldPassword: newPassword('w'), NewPassword: newPassword('n') }, step);
+  let excType = r.header.ExceptionInfo && r.header.ExceptionInfo.ExceptionType;
+  expect(
+    r.response === false && r.header.Succeeded === 'false' && excType === WRONG_PASSWORD,
+    step,
+    `Response=${r.response}, Succeeded=${r.header.Succeeded}, ExceptionType=${excType}`,
+  );
+  ok(step, `Response=false, Succeeded=false, ExceptionType=${excType} (ticket T still valid)`);
+
+  // B. The policy verdict with its reason (Type is the UserType enumeration, sent as text).
+  async function validity(candidate, step) {
+    const v = await callStep(
+      'IsPasswordValidWithReason',
+      target.ticket,
+      { AssociateId: targetId, Type: 'InternalAssociate', PersonId: 0, Password: candidate },
+      step,
+    );
+    expect(v.header.Succeeded === 'true', step, `Succeeded=${v.header.Succeeded}`);
+    return v.response || {};
+  }
+  step = 'B IsPasswordValidWithReason("short")';
+  let verdict = await validity('short', step);
+  expect(
+    verdict.Result === false && typeof verdict.Reason === 'string' && verdict.Reason !== '',
+    step,
+    `Result=${verdict.Result}, Reason=${JSON.stringify(verdict.Reason)}`,
+  );
+  ok(step, `Result=false, Reason=${JSON.stringify(verdict.Reason)}`);
+  step = 'B IsPasswordValidWithReason(a long random password)';
+  verdict = await validity(newPassword('long') + crypto.randomBytes(18).toString('base64url'), step);
+  expect(verdict.Result === true, step, `Result=${verdict.Result}, Reason=${JSON.stringify(verdict.Reason)}`);
+  ok(step, `Result=true, Reason=${JSON.stringify(verdict.Reason)}`);
+
   // 4. A made-up ticket, then a revoked one (the target's, after another change).
   await expectInvalidTicket(BOGUS_TICKET, '4 SetPassword with a made-up ticket');
   step = `4 SetPassword(${targetId}) again by ${adminUser}`;
-  r = await setPasswordStep(admin.ticket, newPassword(`${version}b`), step);
+  current = newPassword(`${version}b`);
+  r = await setPasswordStep(admin.ticket, current, step);
   expect(r.response === true && r.header.Succeeded === 'true', step, `Response=${r.response}, Succeeded=${r.header.Succeeded}`);
   ok(step, 'Response=true, Succeeded=true');
   await expectInvalidTicket(target.ticket, `4 SetPassword with ${targetUser}'s revoked ticket`);
@@ -199,7 +258,7 @@ async function main() {
     expect(err, step, 'no fault');
     const fault = err.root && err.root.Envelope && err.root.Envelope.Body && err.root.Envelope.Body.Fault;
     const detail = fault && (fault.detail || fault.Detail);
-    const excType = detail && detail.ExceptionInfo && detail.ExceptionInfo.ExceptionType;
+    excType = detail && detail.ExceptionInfo && detail.ExceptionInfo.ExceptionType;
     expect(excType === INVALID_TICKET, step, `${err.message}; ExceptionType=${excType}`);
     // (err.message reads "s:Sender: undefined: ..." in 1.2: node-soap prints the optional
     // Subcode even when a fault has none.)

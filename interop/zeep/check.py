@@ -11,13 +11,20 @@ SOAP 1.1 binding (BasicHttpBinding_*) or the SOAP 1.2 one (BasicHttpBinding_*_So
   1. logs in as the administrator and takes the ticket from the response body;
   2. sets a new password (with `&<>` and a non-ASCII letter) for NS_TARGET_ID and
      checks the body Response and the Succeeded output header;
-  3. logs in as NS_TARGET_USER with the new password (must succeed, its ticket is kept)
+  3. logs in as NS_TARGET_USER with the new password (must succeed, its ticket T is kept)
      and with NS_TARGET_PASSWORD (must fail);
+  A. as the target (ticket T): ChangeOwnPassword(step-2 password -> a new one): Response
+     and Succeeded true; log-in with the new one succeeds, with the step-2 one fails;
+     ChangeOwnPassword with a wrong OldPassword: Response false, Succeeded false and the
+     ExceptionInfo header's ExceptionType SoWrongPasswordException (which also shows T is
+     still valid after the target changed its own password);
+  B. IsPasswordValidWithReason(NS_TARGET_ID, InternalAssociate, 0, "short"): Result false
+     with a non-empty Reason (printed); with a long random password: Result true;
   4. SetPassword with a made-up ticket: Response false, Succeeded header false and the
      ExceptionInfo header's ExceptionType SoInvalidTicketException (zeep exposes output
      headers, so this uses NS_BASE); then the administrator sets the target's password
-     again, which revokes the target's ticket from step 3, and a SetPassword with that
-     ticket must fail the same way;
+     again, which revokes the target's ticket T, and a SetPassword with T must fail the
+     same way;
   5. only if NS_FAULT_BASE is set: a made-up ticket against the faults-mode server must
      raise zeep's Fault with the ExceptionType in the detail's ExceptionInfo.
 
@@ -37,6 +44,7 @@ from zeep.transports import Transport
 NS = "http://www.superoffice.net/ws/crm/NetServer/Services88"
 BOGUS_TICKET = "7T:bm9wZQ=="
 INVALID_TICKET = "SoInvalidTicketException"
+WRONG_PASSWORD = "SoWrongPasswordException"
 
 
 class CheckFailed(Exception):
@@ -127,17 +135,18 @@ def main():
             ticket = field(field(body, "Credentials"), "Ticket")
             return succeeded, ticket, header
 
-        def set_password(ticket, password, step, svc=None):
+        def call(op, ticket, step, svc=None, **params):
+            """A User.svc operation with the ticket in the Credentials header; returns the
+            body's Response and the output headers."""
             try:
-                result = (svc or user).SetPassword(
-                    AssociateId=target_id,
-                    Password=password,
-                    _soapheaders={"Credentials": {"Ticket": ticket}},
-                )
+                result = getattr(svc or user, op)(**params, _soapheaders={"Credentials": {"Ticket": ticket}})
             except Exception as exc:  # noqa: BLE001
                 raise CheckFailed(f"{label_version} {step}: {type(exc).__name__}: {exc}") from exc
             body, header = split(result)
             return field(body, "Response"), header
+
+        def set_password(ticket, password, step, svc=None):
+            return call("SetPassword", ticket, step, svc, AssociateId=target_id, Password=password)
 
         def expect_invalid_ticket(ticket, step):
             response, header = set_password(ticket, new_password("x"), step)
@@ -175,6 +184,54 @@ def main():
         succeeded, _, _ = authenticate(target_user, target_password, step)
         expect(succeeded is False, step, f"AuthenticationSucceeded={succeeded!r}")
         ok(step, "AuthenticationSucceeded=False")
+
+        # A. The target changes its own password with its ticket T.
+        step = f"A ChangeOwnPassword as {target_user}"
+        password2 = new_password(args.version + "c")
+        response, header = call("ChangeOwnPassword", target_ticket, step, OldPassword=password, NewPassword=password2)
+        succeeded = field(header, "Succeeded")
+        expect(response is True and succeeded is True, step, f"Response={response!r}, Succeeded={succeeded!r}")
+        ok(step, "Response=True, Succeeded=True")
+        step = f"A log in as {target_user} with its own new password"
+        succeeded, _, _ = authenticate(target_user, password2, step)
+        expect(succeeded is True, step, f"AuthenticationSucceeded={succeeded!r}")
+        ok(step, "AuthenticationSucceeded=True")
+        step = f"A log in as {target_user} with the step-2 password"
+        succeeded, _, _ = authenticate(target_user, password, step)
+        expect(succeeded is False, step, f"AuthenticationSucceeded={succeeded!r}")
+        ok(step, "AuthenticationSucceeded=False")
+        password = password2
+        step = f"A ChangeOwnPassword as {target_user} with a wrong OldPassword"
+        response, header = call(
+            "ChangeOwnPassword", target_ticket, step, OldPassword=new_password("w"), NewPassword=new_password("n")
+        )
+        succeeded = field(header, "Succeeded")
+        exc_type = field(field(header, "ExceptionInfo"), "ExceptionType")
+        expect(
+            response is False and succeeded is False and exc_type == WRONG_PASSWORD,
+            step,
+            f"Response={response!r}, Succeeded={succeeded!r}, ExceptionType={exc_type!r}",
+        )
+        ok(step, f"Response=False, Succeeded=False, ExceptionType={exc_type} (ticket T still valid)")
+
+        # B. The policy verdict with its reason (Type is the UserType enumeration).
+        def validity(candidate, step):
+            response, header = call(
+                "IsPasswordValidWithReason", target_ticket, step,
+                AssociateId=target_id, Type="InternalAssociate", PersonId=0, Password=candidate,
+            )
+            succeeded = field(header, "Succeeded")
+            expect(succeeded is True, step, f"Succeeded={succeeded!r}")
+            return field(response, "Result"), field(response, "Reason")
+
+        step = "B IsPasswordValidWithReason(\"short\")"
+        result, reason = validity("short", step)
+        expect(result is False and isinstance(reason, str) and reason, step, f"Result={result!r}, Reason={reason!r}")
+        ok(step, f"Result=False, Reason={reason!r}")
+        step = "B IsPasswordValidWithReason(a long random password)"
+        result, reason = validity(new_password("long") + secrets.token_urlsafe(24), step)
+        expect(result is True, step, f"Result={result!r}, Reason={reason!r}")
+        ok(step, f"Result=True, Reason={reason!r}")
 
         # 4. A made-up ticket, then a revoked one (the target's, after another change).
         expect_invalid_ticket(BOGUS_TICKET, "4 SetPassword with a made-up ticket")

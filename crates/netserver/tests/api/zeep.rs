@@ -47,6 +47,6 @@ async fn zeep_logs_in_and_sets_passwords_in_both_versions() {
             output.status.success(),
             "zeep check (SOAP {version}) failed:\n{stdout}\n{stderr}"
         );
-        assert!(stdout.contains("zeep: 8 passed, 0 failed"), "{stdout}");
+        assert!(stdout.contains("zeep: 14 passed, 0 failed"), "{stdout}");
     }
 }
