@@ -5,6 +5,8 @@
 //
 //   mono check.exe 11|12
 //
+// Steps: 1 admin log-in, 2 SetPassword, 3 target log-ins, A ChangeOwnPassword as the target,
+// B IsPasswordValidWithReason, 4 made-up and revoked tickets, 5 the faults-mode server.
 // Reads the runner's variables (see interop/run). ASMX exposes output headers as proxy
 // members (Succeeded, ExceptionInfo), so application errors are checked on NS_BASE through
 // those headers; NS_FAULT_BASE is checked as well, through SoapException.Detail.
@@ -23,6 +25,7 @@ static class Check {
     const string Ns = "http://www.superoffice.net/ws/crm/NetServer/Services88";
     const string BogusTicket = "7T:bm9wZQ==";
     const string InvalidTicket = "SoInvalidTicketException";
+    const string WrongPassword = "SoWrongPasswordException";
 
     static string label;
     static string principalUrl, userUrl, faultUserUrl;
@@ -44,6 +47,13 @@ static class Check {
         using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
         string random = Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
         return "Z\u00e9" + tag + "&<" + random + ">9!";
+    }
+
+    // A long random password (32 random characters plus the special ones) for the policy check.
+    static string LongPassword() {
+        var bytes = new byte[24];
+        using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+        return "\u00e9&<" + Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_') + ">";
     }
 
     static void Ok(string step, string detail) {
@@ -128,6 +138,62 @@ static class Check {
         };
     }
 
+    static SetResult ChangeOwnPassword(string url, string ticket, string oldPassword, string newPassword, string step) {
+        var proxy = User(url, ticket);
+        bool response, responseSpecified;
+        try {
+            proxy.ChangeOwnPassword(oldPassword, newPassword, out response, out responseSpecified);
+        } catch (Exception e) {
+            throw new CheckFailed(label + " " + step + ": " + e.GetType().Name + ": " + e.Message);
+        }
+        return new SetResult {
+            Response = responseSpecified && response,
+            SucceededHeader = proxy.Succeeded == null ? null : Text(proxy.Succeeded.Text),
+            ExceptionType = proxy.ExceptionInfo == null ? null : proxy.ExceptionInfo.ExceptionType,
+            Code = Code(proxy.ExceptionInfo),
+        };
+    }
+
+    // IsPasswordValidWithReason(id, InternalAssociate, PersonId 0, password): the generated
+    // UserValidationResult (a Carrier subclass) and the Succeeded header.
+    static Asmx.User.UserValidationResult Validate(string ticket, int id, string password, string step, out string succeeded) {
+        var proxy = User(userUrl, ticket);
+        Asmx.User.UserValidationResult result;
+        try {
+            result = proxy.IsPasswordValidWithReason(id, true, Asmx.User.UserType.InternalAssociate, true, 0, true, password);
+        } catch (Exception e) {
+            throw new CheckFailed(label + " " + step + ": " + e.GetType().Name + ": " + e.Message);
+        }
+        succeeded = proxy.Succeeded == null ? null : Text(proxy.Succeeded.Text);
+        return result;
+    }
+
+    // The ExceptionInfo/ExceptionType inside a SoapException's Detail (faults-mode server).
+    static string FaultType(SoapException fault) {
+        if (fault.Detail == null) return null;
+        var nsm = new XmlNamespaceManager(fault.Detail.OwnerDocument != null ? fault.Detail.OwnerDocument.NameTable : new NameTable());
+        nsm.AddNamespace("so", Ns);
+        var node = fault.Detail.SelectSingleNode(".//so:ExceptionInfo/so:ExceptionType", nsm);
+        return node == null ? null : node.InnerText;
+    }
+
+    // Runs a call expected to raise a SoapException and checks its detail's ExceptionType.
+    static void ExpectFault(string step, string expectedType, Action call) {
+        SoapException fault = null;
+        try {
+            call();
+        } catch (SoapException e) {
+            fault = e;
+        } catch (Exception e) {
+            throw new CheckFailed(label + " " + step + ": " + e.GetType().Name + ": " + e.Message);
+        }
+        Expect(fault != null, step, "no SoapException raised");
+        string exceptionType = FaultType(fault);
+        Expect(exceptionType == expectedType, step,
+            "SoapException " + fault.Code + " '" + fault.Message + "', detail ExceptionType=" + Show(exceptionType));
+        Ok(step, "SoapException " + fault.Code.Name + ", detail ExceptionInfo.ExceptionType=" + exceptionType);
+    }
+
     static void ExpectInvalidTicket(string ticket, int id, string step) {
         var r = SetPassword(userUrl, ticket, id, NewPassword("x"), step);
         Expect(!r.Response && r.SucceededHeader == "false" && r.ExceptionType == InvalidTicket, step,
@@ -179,7 +245,7 @@ static class Check {
                 "Response=" + set.Response + ", Succeeded=" + Show(set.SucceededHeader) + ", ExceptionType=" + Show(set.ExceptionType));
             Ok(step, "Response=True, Succeeded header true");
 
-            // 3. The new password works (its ticket is kept for step 4), the old one does not.
+            // 3. The new password works (its ticket T is kept for steps A, B and 4), the old one does not.
             step = "3 log in as " + targetUser + " with the new password";
             var target = Authenticate(targetUser, password, step);
             Expect(target.Succeeded && !string.IsNullOrEmpty(target.Ticket), step, "AuthenticationSucceeded=" + target.Succeeded);
@@ -189,38 +255,71 @@ static class Check {
             Expect(!old.Succeeded && string.IsNullOrEmpty(old.Ticket), step, "AuthenticationSucceeded=" + old.Succeeded);
             Ok(step, "AuthenticationSucceeded=False");
 
-            // 4. A made-up ticket, then a revoked one (the target's, after another change).
+            // A. The target changes its own password with ticket T; T stays valid (the caller
+            //    keeps its ticket), which the wrong-old-password call and step B also show.
+            step = "A ChangeOwnPassword as " + targetUser;
+            string password2 = NewPassword(args[0] + "c");
+            var own = ChangeOwnPassword(userUrl, target.Ticket, password, password2, step);
+            Expect(own.Response && own.SucceededHeader == "true" && own.ExceptionType == null, step,
+                "Response=" + own.Response + ", Succeeded=" + Show(own.SucceededHeader) + ", ExceptionType=" + Show(own.ExceptionType));
+            Ok(step, "Response=True, Succeeded header true");
+            string previous = password;
+            password = password2;
+            step = "A log in as " + targetUser + " with the changed password";
+            var changed = Authenticate(targetUser, password, step);
+            Expect(changed.Succeeded && !string.IsNullOrEmpty(changed.Ticket), step, "AuthenticationSucceeded=" + changed.Succeeded);
+            Ok(step, "AuthenticationSucceeded=True");
+            step = "A log in as " + targetUser + " with the step-2 password";
+            old = Authenticate(targetUser, previous, step);
+            Expect(!old.Succeeded && string.IsNullOrEmpty(old.Ticket), step, "AuthenticationSucceeded=" + old.Succeeded);
+            Ok(step, "AuthenticationSucceeded=False");
+            step = "A ChangeOwnPassword with a wrong old password (ticket T still valid)";
+            own = ChangeOwnPassword(userUrl, target.Ticket, NewPassword("w"), NewPassword(args[0] + "d"), step);
+            Expect(!own.Response && own.SucceededHeader == "false" && own.ExceptionType == WrongPassword, step,
+                "Response=" + own.Response + ", Succeeded=" + Show(own.SucceededHeader) + ", ExceptionType=" + Show(own.ExceptionType));
+            Ok(step, "Response=False, Succeeded header false, ExceptionInfo.ExceptionType=" + own.ExceptionType + " (code " + Show(own.Code) + ")");
+
+            // B. The policy verdict with its reason, asked with ticket T.
+            step = "B IsPasswordValidWithReason(" + targetId + ", InternalAssociate, 0, \"short\")";
+            string validSucceeded;
+            var verdict = Validate(target.Ticket, targetId, "short", step, out validSucceeded);
+            Expect(verdict != null && !verdict.Result && !string.IsNullOrEmpty(verdict.Reason) && validSucceeded == "true", step,
+                verdict == null ? "no Response" : "Result=" + verdict.Result + ", Reason=" + Show(verdict.Reason) + ", Succeeded=" + Show(validSucceeded));
+            Ok(step, "Result=False, Reason=\"" + verdict.Reason + "\"");
+            step = "B IsPasswordValidWithReason(" + targetId + ", InternalAssociate, 0, <long random>)";
+            verdict = Validate(target.Ticket, targetId, LongPassword(), step, out validSucceeded);
+            Expect(verdict != null && verdict.Result && validSucceeded == "true", step,
+                verdict == null ? "no Response" : "Result=" + verdict.Result + ", Reason=" + Show(verdict.Reason) + ", Succeeded=" + Show(validSucceeded));
+            Ok(step, "Result=True, Reason=" + (string.IsNullOrEmpty(verdict.Reason) ? "empty" : "\"" + verdict.Reason + "\""));
+
+            // 4. A made-up ticket, then a revoked one (T, after the administrator sets the
+            //    target's password again).
             ExpectInvalidTicket(BogusTicket, targetId, "4 SetPassword with a made-up ticket");
             step = "4 SetPassword(" + targetId + ") again by " + adminUser;
-            set = SetPassword(userUrl, admin.Ticket, targetId, NewPassword(args[0] + "b"), step);
+            string password3 = NewPassword(args[0] + "b");
+            set = SetPassword(userUrl, admin.Ticket, targetId, password3, step);
             Expect(set.Response && set.SucceededHeader == "true", step,
                 "Response=" + set.Response + ", Succeeded=" + Show(set.SucceededHeader));
+            password = password3;
             Ok(step, "Response=True, Succeeded header true");
             ExpectInvalidTicket(target.Ticket, targetId, "4 SetPassword with " + targetUser + "'s revoked ticket");
 
             // 5. The faults-mode server: SoapException whose Detail holds ExceptionInfo.
             if (faultBase != "") {
-                step = "5 SetPassword with a made-up ticket against NS_FAULT_BASE";
-                SoapException fault = null;
-                try {
+                ExpectFault("5 SetPassword with a made-up ticket against NS_FAULT_BASE", InvalidTicket, () => {
                     bool response, responseSpecified;
                     User(faultUserUrl, BogusTicket).SetPassword(targetId, true, NewPassword("f"), out response, out responseSpecified);
-                } catch (SoapException e) {
-                    fault = e;
-                } catch (Exception e) {
-                    throw new CheckFailed(label + " " + step + ": " + e.GetType().Name + ": " + e.Message);
-                }
-                Expect(fault != null, step, "no SoapException raised");
-                string exceptionType = null;
-                if (fault.Detail != null) {
-                    var nsm = new XmlNamespaceManager(fault.Detail.OwnerDocument != null ? fault.Detail.OwnerDocument.NameTable : new NameTable());
-                    nsm.AddNamespace("so", Ns);
-                    var node = fault.Detail.SelectSingleNode(".//so:ExceptionInfo/so:ExceptionType", nsm);
-                    if (node != null) exceptionType = node.InnerText;
-                }
-                Expect(exceptionType == InvalidTicket, step,
-                    "SoapException " + fault.Code + " '" + fault.Message + "', detail ExceptionType=" + Show(exceptionType));
-                Ok(step, "SoapException " + fault.Code.Name + ", detail ExceptionInfo.ExceptionType=" + exceptionType);
+                });
+                // The ticket from the log-in with the changed password was revoked by step 4's
+                // SetPassword; log in again with the current password (same store).
+                step = "5 log in as " + targetUser + " with the current password";
+                var again = Authenticate(targetUser, password, step);
+                Expect(again.Succeeded && !string.IsNullOrEmpty(again.Ticket), step, "AuthenticationSucceeded=" + again.Succeeded);
+                Ok(step, "AuthenticationSucceeded=True");
+                ExpectFault("5 ChangeOwnPassword with a wrong old password against NS_FAULT_BASE", WrongPassword, () => {
+                    bool response, responseSpecified;
+                    User(faultUserUrl, again.Ticket).ChangeOwnPassword(NewPassword("w"), NewPassword("f"), out response, out responseSpecified);
+                });
             }
         } catch (CheckFailed failure) {
             Console.WriteLine("FAIL " + failure.Message);

@@ -7,6 +7,8 @@
 //
 //   mono check.exe 11|12
 //
+// Steps: 1 admin log-in, 2 SetPassword, 3 target log-ins, A ChangeOwnPassword as the target,
+// B IsPasswordValidWithReason, 4 made-up and revoked tickets, 5 the faults-mode server.
 // Reads the runner's variables (see interop/run). Output headers are message-contract
 // members, so application errors are checked on NS_BASE through Succeeded/ExceptionInfo;
 // NS_FAULT_BASE is checked as well, through FaultException<ExceptionInfoFault> (the
@@ -103,6 +105,63 @@ namespace Services88 {
         [DataMember(Order = 25)] public string DatabaseContextIdentifier;
     }
 
+    // Carrier, the base of UserValidationResult: its members come first on the wire (the
+    // DataContractSerializer writes and reads a base type's members before the derived type's),
+    // in the WSDL's order TableRight, FieldProperties (not the alphabetical default, hence Order).
+    [DataContract(Namespace = Ns.Services88)]
+    public class Carrier {
+        [DataMember(Order = 0)] public TableRight TableRight;
+        [DataMember(Order = 1)] public FieldPropertyDictionary FieldProperties;
+    }
+
+    // ETableRight and EFieldRight are xs:list enumerations, i.e. [Flags] enums for the
+    // DataContractSerializer (space-separated names). The WSDL names the values but not their
+    // numbers; each gets its own bit here, which reads and writes every listed name.
+    [DataContract(Namespace = Ns.Services88), Flags]
+    public enum ETableRight {
+        [EnumMember] Select = 1, [EnumMember] Update = 2, [EnumMember] Insert = 4, [EnumMember] Delete = 8,
+        [EnumMember] Filtering = 16, [EnumMember] RestrictedUpdate = 32, [EnumMember] Unused1 = 64,
+        [EnumMember] Uninitialized = 128, [EnumMember] R = 256, [EnumMember] F = 512,
+    }
+
+    [DataContract(Namespace = Ns.Services88), Flags]
+    public enum EFieldRight {
+        [EnumMember] Read = 1, [EnumMember] Write = 2, [EnumMember] Unused1 = 4, [EnumMember] Unused2 = 8,
+        [EnumMember] Unused3 = 16, [EnumMember] Unused4 = 32, [EnumMember] UIHintMandatory = 64,
+        [EnumMember] UIHintReadOnly = 128, [EnumMember] UndefinedValue256 = 256, [EnumMember] Nullable = 512,
+    }
+
+    [DataContract(Namespace = Ns.Services88)]
+    public class TableRight {
+        [DataMember(Order = 0)] public ETableRight Mask;
+        [DataMember(Order = 1)] public string Reason;
+    }
+
+    [DataContract(Namespace = Ns.Services88)]
+    public class FieldRight {
+        [DataMember(Order = 0)] public EFieldRight Mask;
+        [DataMember(Order = 1)] public string Reason;
+    }
+
+    [DataContract(Namespace = Ns.Services88)]
+    public class FieldProperty {
+        [DataMember(Order = 0)] public FieldRight FieldRight;
+        [DataMember(Order = 1)] public string FieldType;
+        [DataMember(Order = 2)] public int FieldLength;
+    }
+
+    [CollectionDataContract(Namespace = Ns.Services88, ItemName = "FieldPropertyDictionaryKeyValuePair", KeyName = "Key", ValueName = "Value")]
+    public class FieldPropertyDictionary : Dictionary<string, FieldProperty> { }
+
+    // IsPasswordValidWithReason's answer: Carrier's members (netserver sends neither), then
+    // Reason and Result. All members are optional, so a member read out of order would be
+    // skipped silently rather than fail: the check asserts Reason and Result themselves.
+    [DataContract(Namespace = Ns.Services88)]
+    public class UserValidationResult : Carrier {
+        [DataMember(Order = 0)] public string Reason;
+        [DataMember(Order = 1)] public bool Result;
+    }
+
     // ---- SoPrincipal.svc
 
     [MessageContract(WrapperName = "AuthenticateUsernamePassword", WrapperNamespace = Ns.Services88, IsWrapped = true)]
@@ -151,11 +210,57 @@ namespace Services88 {
         [MessageBodyMember(Namespace = Ns.Services88, Order = 0)] public bool Response;
     }
 
+    [MessageContract(WrapperName = "ChangeOwnPassword", WrapperNamespace = Ns.Services88, IsWrapped = true)]
+    public class ChangeOwnPasswordRequest {
+        [MessageHeader(Namespace = Ns.Services88)] public string ApplicationToken;
+        [MessageHeader(Namespace = Ns.Services88)] public SoCredentials Credentials;
+        [MessageHeader(Namespace = Ns.Services88)] public SoTimeZone TimeZone;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 0)] public string OldPassword;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 1)] public string NewPassword;
+    }
+
+    [MessageContract(WrapperName = "ChangeOwnPasswordResponse", WrapperNamespace = Ns.Services88, IsWrapped = true)]
+    public class ChangeOwnPasswordResponse {
+        [MessageHeader(Namespace = Ns.Services88)] public SoExceptionInfo ExceptionInfo;
+        [MessageHeader(Namespace = Ns.Services88)] public SoExtraInfo ExtraInfo;
+        [MessageHeader(Namespace = Ns.Services88)] public bool Succeeded;
+        [MessageHeader(Namespace = Ns.Services88)] public SoTimeZone TimeZone;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 0)] public bool Response;
+    }
+
+    [MessageContract(WrapperName = "IsPasswordValidWithReason", WrapperNamespace = Ns.Services88, IsWrapped = true)]
+    public class IsPasswordValidWithReasonRequest {
+        [MessageHeader(Namespace = Ns.Services88)] public string ApplicationToken;
+        [MessageHeader(Namespace = Ns.Services88)] public SoCredentials Credentials;
+        [MessageHeader(Namespace = Ns.Services88)] public SoTimeZone TimeZone;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 0)] public int AssociateId;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 1)] public UserType Type;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 2)] public int PersonId;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 3)] public string Password;
+    }
+
+    [MessageContract(WrapperName = "IsPasswordValidWithReasonResponse", WrapperNamespace = Ns.Services88, IsWrapped = true)]
+    public class IsPasswordValidWithReasonResponse {
+        [MessageHeader(Namespace = Ns.Services88)] public SoExceptionInfo ExceptionInfo;
+        [MessageHeader(Namespace = Ns.Services88)] public SoExtraInfo ExtraInfo;
+        [MessageHeader(Namespace = Ns.Services88)] public bool Succeeded;
+        [MessageHeader(Namespace = Ns.Services88)] public SoTimeZone TimeZone;
+        [MessageBodyMember(Namespace = Ns.Services88, Order = 0)] public UserValidationResult Response;
+    }
+
     [ServiceContract(Namespace = Ns.Services88, Name = "User")]
     public interface User {
         [OperationContract(Action = Ns.Action + "User/SetPassword", ReplyAction = Ns.Action + "User/SetPasswordResponse")]
         [FaultContract(typeof(ExceptionInfoFault), Name = "ExceptionInfo", Namespace = Ns.Services88)]
         SetPasswordResponse SetPassword(SetPasswordRequest request);
+
+        [OperationContract(Action = Ns.Action + "User/ChangeOwnPassword", ReplyAction = Ns.Action + "User/ChangeOwnPasswordResponse")]
+        [FaultContract(typeof(ExceptionInfoFault), Name = "ExceptionInfo", Namespace = Ns.Services88)]
+        ChangeOwnPasswordResponse ChangeOwnPassword(ChangeOwnPasswordRequest request);
+
+        [OperationContract(Action = Ns.Action + "User/IsPasswordValidWithReason", ReplyAction = Ns.Action + "User/IsPasswordValidWithReasonResponse")]
+        [FaultContract(typeof(ExceptionInfoFault), Name = "ExceptionInfo", Namespace = Ns.Services88)]
+        IsPasswordValidWithReasonResponse IsPasswordValidWithReason(IsPasswordValidWithReasonRequest request);
     }
 }
 
@@ -169,6 +274,7 @@ namespace Check {
     static class Program {
         const string BogusTicket = "7T:bm9wZQ==";
         const string InvalidTicket = "SoInvalidTicketException";
+        const string WrongPassword = "SoWrongPasswordException";
         const string AppToken = "interop-mono-wcf";
 
         static string label;
@@ -192,6 +298,13 @@ namespace Check {
             using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
             string random = Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
             return "Z\u00e9" + tag + "&<" + random + ">9!";
+        }
+
+        // A long random password (32 random characters plus the special ones) for the policy check.
+        static string LongPassword() {
+            var bytes = new byte[24];
+            using (var rng = RandomNumberGenerator.Create()) rng.GetBytes(bytes);
+            return "\u00e9&<" + Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_') + ">";
         }
 
         static void Ok(string step, string detail) {
@@ -242,12 +355,56 @@ namespace Check {
             }));
         }
 
-        static SetPasswordResponse SetPasswordNoFault(string ticket, int id, string password, string step) {
+        // Against NS_BASE an application error is no fault (Succeeded=false + ExceptionInfo).
+        static T NoFault<T>(string step, Func<T> call) {
             try {
-                return SetPassword(baseUrl, ticket, id, password, step);
+                return call();
             } catch (FaultException e) {
                 throw new CheckFailed(label + " " + step + ": " + e.GetType().Name + ": " + e.Message);
             }
+        }
+
+        static SetPasswordResponse SetPasswordNoFault(string ticket, int id, string password, string step) {
+            return NoFault(step, () => SetPassword(baseUrl, ticket, id, password, step));
+        }
+
+        static ChangeOwnPasswordResponse ChangeOwnPassword(string at, string ticket, string oldPassword, string newPassword, string step) {
+            return Call<User, ChangeOwnPasswordResponse>(at, "User", step, c => c.ChangeOwnPassword(new ChangeOwnPasswordRequest {
+                ApplicationToken = AppToken,
+                Credentials = new SoCredentials { Ticket = ticket },
+                OldPassword = oldPassword,
+                NewPassword = newPassword,
+            }));
+        }
+
+        static IsPasswordValidWithReasonResponse Validate(string ticket, int id, string password, string step) {
+            return NoFault(step, () => Call<User, IsPasswordValidWithReasonResponse>(baseUrl, "User", step,
+                c => c.IsPasswordValidWithReason(new IsPasswordValidWithReasonRequest {
+                    ApplicationToken = AppToken,
+                    Credentials = new SoCredentials { Ticket = ticket },
+                    AssociateId = id,
+                    Type = UserType.InternalAssociate,
+                    PersonId = 0,
+                    Password = password,
+                })));
+        }
+
+        // Runs a call against NS_FAULT_BASE expected to raise FaultException<ExceptionInfoFault>
+        // (the operations' FaultContract) and checks the detail's ExceptionType.
+        static void ExpectFault(string step, string expectedType, Action call) {
+            FaultException fault = null;
+            try {
+                call();
+            } catch (FaultException e) {
+                fault = e;
+            }
+            Expect(fault != null, step, "no FaultException raised");
+            var typed = fault as FaultException<ExceptionInfoFault>;
+            string type = typed == null || typed.Detail == null ? null : typed.Detail.ExceptionType;
+            Expect(type == expectedType, step, fault.GetType().Name + " " + fault.Code.Name + " '" + fault.Message
+                + "', detail ExceptionType=" + Show(type));
+            Ok(step, "FaultException<ExceptionInfo> " + fault.Code.Name + ", Detail.ExceptionType=" + type
+                + " (code " + Show(Code(typed.Detail)) + ")");
         }
 
         // The ExceptionInfo's Parameters entry `code` (netserver's reason), for the step detail only.
@@ -315,7 +472,7 @@ namespace Check {
                     "Response=" + set.Response + ", Succeeded=" + set.Succeeded);
                 Ok(step, "Response=True, Succeeded=True");
 
-                // 3. The new password works (its ticket is kept for step 4), the old one does not.
+                // 3. The new password works (its ticket T is kept for steps A, B and 4), the old one does not.
                 step = "3 log in as " + targetUser + " with the new password";
                 var target = Authenticate(targetUser, password, step);
                 string targetTicket = target.Credentials == null ? null : target.Credentials.Ticket;
@@ -328,30 +485,74 @@ namespace Check {
                     step, "AuthenticationSucceeded=" + old.AuthenticationSucceeded);
                 Ok(step, "AuthenticationSucceeded=False");
 
-                // 4. A made-up ticket, then a revoked one (the target's, after another change).
+                // A. The target changes its own password with ticket T; T stays valid (the caller
+                //    keeps its ticket), which the wrong-old-password call and step B also show.
+                step = "A ChangeOwnPassword as " + targetUser;
+                string password2 = NewPassword(args[0] + "c");
+                var own = NoFault(step, () => ChangeOwnPassword(baseUrl, targetTicket, password, password2, step));
+                Expect(own.Response && own.Succeeded && own.ExceptionInfo == null, step,
+                    "Response=" + own.Response + ", Succeeded=" + own.Succeeded
+                    + ", ExceptionType=" + (own.ExceptionInfo == null ? "null" : Show(own.ExceptionInfo.ExceptionType)));
+                Ok(step, "Response=True, Succeeded=True");
+                string previous = password;
+                password = password2;
+                step = "A log in as " + targetUser + " with the changed password";
+                var changed = Authenticate(targetUser, password, step);
+                Expect(changed.AuthenticationSucceeded && changed.Credentials != null && !string.IsNullOrEmpty(changed.Credentials.Ticket),
+                    step, "AuthenticationSucceeded=" + changed.AuthenticationSucceeded);
+                Ok(step, "AuthenticationSucceeded=True");
+                step = "A log in as " + targetUser + " with the step-2 password";
+                old = Authenticate(targetUser, previous, step);
+                Expect(!old.AuthenticationSucceeded && (old.Credentials == null || string.IsNullOrEmpty(old.Credentials.Ticket)),
+                    step, "AuthenticationSucceeded=" + old.AuthenticationSucceeded);
+                Ok(step, "AuthenticationSucceeded=False");
+                step = "A ChangeOwnPassword with a wrong old password (ticket T still valid)";
+                own = NoFault(step, () => ChangeOwnPassword(baseUrl, targetTicket, NewPassword("w"), NewPassword(args[0] + "d"), step));
+                string ownType = own.ExceptionInfo == null ? null : own.ExceptionInfo.ExceptionType;
+                Expect(!own.Response && !own.Succeeded && ownType == WrongPassword, step,
+                    "Response=" + own.Response + ", Succeeded=" + own.Succeeded + ", ExceptionType=" + Show(ownType));
+                Ok(step, "Response=False, Succeeded=False, ExceptionInfo.ExceptionType=" + ownType + " (code " + Show(Code(own.ExceptionInfo)) + ")");
+
+                // B. The policy verdict with its reason (a UserValidationResult), asked with ticket T.
+                step = "B IsPasswordValidWithReason(" + targetId + ", InternalAssociate, 0, \"short\")";
+                var verdict = Validate(targetTicket, targetId, "short", step);
+                var result = verdict.Response;
+                Expect(result != null && !result.Result && !string.IsNullOrEmpty(result.Reason) && verdict.Succeeded, step,
+                    result == null ? "no Response" : "Result=" + result.Result + ", Reason=" + Show(result.Reason) + ", Succeeded=" + verdict.Succeeded);
+                Ok(step, "Result=False, Reason=\"" + result.Reason + "\"");
+                step = "B IsPasswordValidWithReason(" + targetId + ", InternalAssociate, 0, <long random>)";
+                verdict = Validate(targetTicket, targetId, LongPassword(), step);
+                result = verdict.Response;
+                Expect(result != null && result.Result && verdict.Succeeded, step,
+                    result == null ? "no Response" : "Result=" + result.Result + ", Reason=" + Show(result.Reason) + ", Succeeded=" + verdict.Succeeded);
+                Ok(step, "Result=True, Reason=" + (string.IsNullOrEmpty(result.Reason) ? "empty" : "\"" + result.Reason + "\""));
+
+                // 4. A made-up ticket, then a revoked one (T, after the administrator sets the
+                //    target's password again).
                 ExpectInvalidTicket(BogusTicket, targetId, "4 SetPassword with a made-up ticket");
                 step = "4 SetPassword(" + targetId + ") again by " + adminUser;
-                set = SetPasswordNoFault(adminTicket, targetId, NewPassword(args[0] + "b"), step);
+                string password3 = NewPassword(args[0] + "b");
+                set = SetPasswordNoFault(adminTicket, targetId, password3, step);
                 Expect(set.Response && set.Succeeded, step, "Response=" + set.Response + ", Succeeded=" + set.Succeeded);
+                password = password3;
                 Ok(step, "Response=True, Succeeded=True");
                 ExpectInvalidTicket(targetTicket, targetId, "4 SetPassword with " + targetUser + "'s revoked ticket");
 
                 // 5. The faults-mode server: FaultException<ExceptionInfoFault> from the FaultContract.
                 if (faultBase != "") {
                     step = "5 SetPassword with a made-up ticket against NS_FAULT_BASE";
-                    FaultException fault = null;
-                    try {
-                        SetPassword(faultBase, BogusTicket, targetId, NewPassword("f"), step);
-                    } catch (FaultException e) {
-                        fault = e;
-                    }
-                    Expect(fault != null, step, "no FaultException raised");
-                    var typed = fault as FaultException<ExceptionInfoFault>;
-                    string type = typed == null || typed.Detail == null ? null : typed.Detail.ExceptionType;
-                    Expect(type == InvalidTicket, step, fault.GetType().Name + " " + fault.Code.Name + " '" + fault.Message
-                        + "', detail ExceptionType=" + Show(type));
-                    Ok(step, "FaultException<ExceptionInfo> " + fault.Code.Name + ", Detail.ExceptionType=" + type
-                        + " (code " + Show(Code(typed.Detail)) + ")");
+                    ExpectFault(step, InvalidTicket, () => SetPassword(faultBase, BogusTicket, targetId, NewPassword("f"), step));
+                    // The ticket from the log-in with the changed password was revoked by step 4's
+                    // SetPassword; log in again with the current password (same store).
+                    step = "5 log in as " + targetUser + " with the current password";
+                    var again = Authenticate(targetUser, password, step);
+                    string againTicket = again.Credentials == null ? null : again.Credentials.Ticket;
+                    Expect(again.AuthenticationSucceeded && !string.IsNullOrEmpty(againTicket), step,
+                        "AuthenticationSucceeded=" + again.AuthenticationSucceeded);
+                    Ok(step, "AuthenticationSucceeded=True");
+                    string faultStep = "5 ChangeOwnPassword with a wrong old password against NS_FAULT_BASE";
+                    ExpectFault(faultStep, WrongPassword,
+                        () => ChangeOwnPassword(faultBase, againTicket, NewPassword("w"), NewPassword("f"), faultStep));
                 }
             } catch (CheckFailed failure) {
                 Console.WriteLine("FAIL " + failure.Message);
