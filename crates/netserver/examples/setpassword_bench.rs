@@ -36,7 +36,7 @@ async fn main() -> Result<(), String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let accounts = wiring::accounts(&url, kdf, cores, Settings::default()).await?;
-    let admin_pw = Secret::new("bench-admin-password");
+    let admin_pw = Secret::new("bench-secret-pw-1");
     let user = |name: &str, rights: Vec<Right>| NewUser {
         name: name.into(),
         full_name: name.into(),
