@@ -142,6 +142,77 @@ step('3b log-in as target with the old password', sub {
     return 'AuthenticationSucceeded=false';
 });
 
+# The Credentials header with a ticket (Services88 namespace).
+sub credentials { SOAP::Header->name(Credentials => \str(Ticket => $_[0]))->attr({ xmlns => $NS }) }
+
+sub change_own_password {
+    my ($soap, $ticket, $old, $new) = @_;
+    return $soap->call('ChangeOwnPassword', str(OldPassword => $old), str(NewPassword => $new), credentials($ticket));
+}
+
+# A. The target changes its own password with its ticket T from 3a (T stays valid: the
+# caller keeps its ticket), then logs in with new2 (yes) and the step-2 password (no).
+my $pw2 = new_password('c');
+step('A1 ChangeOwnPassword(step-2 password -> new2) as target', sub {
+    expect(defined $target_ticket, 'no target ticket from step 3a');
+    my $som = change_own_password($user, $target_ticket, $pw1, $pw2);
+    expect(ref $som && !$som->fault, 'unexpected: ' . shape($som));
+    expect(($som->valueof('//Body/ChangeOwnPasswordResponse/Response') // '') eq 'true', 'Response not true: ' . shape($som));
+    expect(($som->valueof('//Header/Succeeded') // '') eq 'true', 'Succeeded header not true: ' . shape($som));
+    return 'Response=true, Succeeded=true';
+});
+step('A2 log-in as target with new2 / with the step-2 password', sub {
+    my $som = login(env('NS_TARGET_USER'), $pw2);
+    expect(ref $som && !$som->fault && ($som->valueof('//Body/AuthenticateResponse/AuthenticationSucceeded') // '') eq 'true',
+        'new2: AuthenticationSucceeded not true: ' . shape($som));
+    $som = login(env('NS_TARGET_USER'), $pw1);
+    expect(ref $som && !$som->fault && ($som->valueof('//Body/AuthenticateResponse/AuthenticationSucceeded') // '') eq 'false',
+        'step-2 password: AuthenticationSucceeded not false: ' . shape($som));
+    return 'new2: AuthenticationSucceeded=true; step-2 password: AuthenticationSucceeded=false';
+});
+# A wrong OldPassword, still with T (the refusal names the password, so T is still valid).
+step('A3 ChangeOwnPassword with a wrong OldPassword (headers)', sub {
+    my $som = change_own_password($user, $target_ticket, new_password('wrong'), new_password('d'));
+    expect(ref $som && !$som->fault, 'unexpected: ' . shape($som));
+    expect(($som->valueof('//Body/ChangeOwnPasswordResponse/Response') // '') eq 'false', 'Response is not false: ' . shape($som));
+    expect(($som->valueof('//Header/Succeeded') // '') eq 'false', 'Succeeded header is not false: ' . shape($som));
+    my $type = $som->valueof('//Header/ExceptionInfo/ExceptionType') // 'none';
+    expect($type eq 'SoWrongPasswordException', "ExceptionType=$type");
+    return 'Response=false, Succeeded=false, ExceptionType=SoWrongPasswordException (ticket T still accepted)';
+});
+step('A4 ChangeOwnPassword with a wrong OldPassword (fault server)', sub {
+    my $som = change_own_password($user_faults, $target_ticket, new_password('wrong'), new_password('e'));
+    expect(ref $som && $som->fault, 'no fault: ' . shape($som));
+    my $type = $som->valueof($version eq '12' ? '//Fault/Detail/ExceptionInfo/ExceptionType' : '//Fault/detail/ExceptionInfo/ExceptionType') // 'none';
+    expect($type eq 'SoWrongPasswordException', "fault ExceptionType=$type");
+    return 'fault: ExceptionType=SoWrongPasswordException';
+});
+
+# B. The policy verdict with its reason (a UserValidationResult, which extends Carrier).
+sub validity {
+    my $password = shift;
+    my $som = $user->call('IsPasswordValidWithReason',
+        SOAP::Data->name(AssociateId => $target_id)->type('int'),
+        SOAP::Data->name(Type => 'InternalAssociate'),
+        SOAP::Data->name(PersonId => 0)->type('int'),
+        str(Password => $password), credentials($admin_ticket));
+    expect(ref $som && !$som->fault, 'unexpected: ' . shape($som));
+    my $path = '//Body/IsPasswordValidWithReasonResponse/Response';
+    expect(defined $som->dataof($path), 'no Response: ' . shape($som));
+    return ($som->valueof("$path/Result") // '', $som->valueof("$path/Reason") // '');
+}
+step('B1 IsPasswordValidWithReason("short")', sub {
+    my ($result, $reason) = validity('short');
+    expect($result eq 'false', "Result=$result");
+    expect(length $reason, 'empty Reason');
+    return qq(Result=false, Reason="$reason");
+});
+step('B2 IsPasswordValidWithReason(long random)', sub {
+    my ($result, $reason) = validity(new_password('long') . new_password('er'));
+    expect($result eq 'true', qq(Result=$result (Reason "$reason")));
+    return 'Result=true';
+});
+
 # 4a. A made-up ticket: Succeeded=false + ExceptionInfo headers from the default server.
 step('4a SetPassword with a made-up ticket (headers)', sub {
     return expect_invalid_ticket(set_password($user, $BOGUS, new_password('x')));

@@ -11,7 +11,7 @@
 #
 # What SOAP::WSDL gives a caller: a generated method per operation taking the body as a
 # hash and ONE header element (only the binding's first header part is wired: ApplicationToken
-# for both operations, so the Credentials header is passed as a generated
+# for every operation, so the Credentials header is passed as a generated
 # NS88Elements::Credentials object), and, in list context, (body, header) where header is
 # only the FIRST header element of the response: ExceptionInfo. Succeeded is never exposed,
 # so the failure check reads ExceptionInfo (nil on success) plus Response=false.
@@ -147,6 +147,76 @@ step('3b log-in as target with the old password', sub {
     my ($body) = login(env('NS_TARGET_USER'), env('NS_TARGET_PASSWORD'));
     expect(bool($body->get_AuthenticationSucceeded) eq 'false', 'AuthenticationSucceeded=' . bool($body->get_AuthenticationSucceeded));
     return 'AuthenticationSucceeded=false';
+});
+
+sub change_own_password {
+    my ($client, $ticket, $old, $new) = @_;
+    return $client->ChangeOwnPassword({ OldPassword => $old, NewPassword => $new },
+        NS88Elements::Credentials->new({ Ticket => $ticket }));
+}
+
+# A. The target changes its own password with its ticket T from 3a (T stays valid: the
+# caller keeps its ticket), then logs in with new2 (yes) and the step-2 password (no).
+my $pw2 = new_password('c');
+step('A1 ChangeOwnPassword(step-2 password -> new2) as target', sub {
+    expect(defined $target_ticket, 'no target ticket from step 3a');
+    my ($body, $header) = change_own_password($user, $target_ticket, $pw1, $pw2);
+    die fault_text($body) . "\n" if fault_text($body);
+    expect(bool($body->get_Response) eq 'true', 'Response=' . bool($body->get_Response)
+        . ', ExceptionType=' . (val($header && $header->get_ExceptionType) // 'none'));
+    expect(!defined val($header && $header->get_ExceptionType), 'ExceptionInfo header is not nil');
+    return 'Response=true, ExceptionInfo nil (Succeeded header not exposed by SOAP::WSDL)';
+});
+step('A2 log-in as target with new2 / with the step-2 password', sub {
+    my ($body) = login(env('NS_TARGET_USER'), $pw2);
+    expect(bool($body->get_AuthenticationSucceeded) eq 'true', 'new2: AuthenticationSucceeded=' . bool($body->get_AuthenticationSucceeded));
+    ($body) = login(env('NS_TARGET_USER'), $pw1);
+    expect(bool($body->get_AuthenticationSucceeded) eq 'false', 'step-2 password: AuthenticationSucceeded=' . bool($body->get_AuthenticationSucceeded));
+    return 'new2: AuthenticationSucceeded=true; step-2 password: AuthenticationSucceeded=false';
+});
+# A wrong OldPassword, still with T (the refusal names the password, so T is still valid).
+step('A3 ChangeOwnPassword with a wrong OldPassword (ExceptionInfo header)', sub {
+    my ($body, $header) = change_own_password($user, $target_ticket, new_password('wrong'), new_password('d'));
+    die fault_text($body) . "\n" if fault_text($body);
+    expect(bool($body->get_Response) eq 'false', 'Response is ' . bool($body->get_Response));
+    expect(ref $header && $header->isa('NS88Elements::ExceptionInfo'), 'first response header is not ExceptionInfo: ' . (ref $header || 'none'));
+    my $type = val($header->get_ExceptionType) // 'none';
+    expect($type eq 'SoWrongPasswordException', "ExceptionType=$type");
+    return 'Response=false, ExceptionInfo.ExceptionType=SoWrongPasswordException (ticket T still accepted)';
+});
+step('A4 ChangeOwnPassword with a wrong OldPassword (fault server)', sub {
+    my ($body) = change_own_password($user_faults, $target_ticket, new_password('wrong'), new_password('e'));
+    expect(ref $body && $body->isa('SOAP::WSDL::SOAP::Typelib::Fault11'), 'no fault: ' . (ref $body || 'nothing'));
+    my $detail = $body->get_detail;
+    my $info = ref $detail && $detail->can('get_ExceptionInfo') ? $detail->get_ExceptionInfo : undef;
+    my $type = val($info && $info->get_ExceptionType) // 'none';
+    expect($type eq 'SoWrongPasswordException', fault_text($body) . " (detail ExceptionType=$type)");
+    return 'fault ' . val($body->get_faultcode) . ': ExceptionType=SoWrongPasswordException';
+});
+
+# B. The policy verdict with its reason: Response is a generated UserValidationResult
+# (an extension of Carrier: TableRight, FieldProperties, then Reason, Result).
+sub validity {
+    my $password = shift;
+    my ($body, $header) = $user->IsPasswordValidWithReason(
+        { AssociateId => $target_id, Type => 'InternalAssociate', PersonId => 0, Password => $password },
+        NS88Elements::Credentials->new({ Ticket => $admin_ticket }));
+    die fault_text($body) . "\n" if fault_text($body);
+    my $r = $body->get_Response;
+    expect(ref $r && $r->can('get_Result'), 'Response is not a UserValidationResult: ' . (ref $r || 'none')
+        . ', ExceptionType=' . (val($header && $header->get_ExceptionType) // 'none'));
+    return (bool($r->get_Result), val($r->get_Reason) // '');
+}
+step('B1 IsPasswordValidWithReason("short")', sub {
+    my ($result, $reason) = validity('short');
+    expect($result eq 'false', "Result=$result");
+    expect(length $reason, 'empty Reason');
+    return qq(Result=false, Reason="$reason");
+});
+step('B2 IsPasswordValidWithReason(long random)', sub {
+    my ($result, $reason) = validity(new_password('long') . new_password('er'));
+    expect($result eq 'true', qq(Result=$result (Reason "$reason")));
+    return 'Result=true';
 });
 
 # 4a. A made-up ticket: the default server's ExceptionInfo header (the only one SOAP::WSDL keeps).

@@ -160,6 +160,71 @@ step('3b log-in as target with the old password', function () use ($login, $targ
     return 'AuthenticationSucceeded=false';
 });
 
+// A. The target changes its own password with its ticket T from 3a (T stays valid: the
+// caller keeps its ticket), then logs in with new2 (yes) and with the step-2 password (no).
+$pw2 = newPassword('c');
+step('A1 ChangeOwnPassword(step-2 password -> new2) as target', function () use ($user, &$targetTicket, $pw1, $pw2) {
+    expect($targetTicket !== null, 'no target ticket from step 3a');
+    [$body, $h] = call($user, 'ChangeOwnPassword', ['OldPassword' => $pw1, 'NewPassword' => $pw2], [credentials($targetTicket)]);
+    expect(is_object($body) && ($body->Response ?? null) === true, 'Response not true: ' . shape($body, $h));
+    expect(($h['Succeeded'] ?? null) === true, 'Succeeded header not true: ' . shape($body, $h));
+    return 'Response=true, Succeeded=true';
+});
+step('A2 log-in as target with new2 / with the step-2 password', function () use ($login, $targetUser, $pw1, $pw2) {
+    [$body, $h] = $login($targetUser, $pw2);
+    expect(is_object($body) && ($body->AuthenticationSucceeded ?? null) === true, 'new2: AuthenticationSucceeded not true: ' . shape($body, $h));
+    [$body, $h] = $login($targetUser, $pw1);
+    expect(is_object($body) && ($body->AuthenticationSucceeded ?? null) === false, 'step-2 password: AuthenticationSucceeded not false: ' . shape($body, $h));
+    return 'new2: AuthenticationSucceeded=true; step-2 password: AuthenticationSucceeded=false';
+});
+// A wrong OldPassword, still with T (so T is also shown to be valid: the refusal is the
+// password, not the ticket): Response=false + Succeeded=false + ExceptionInfo headers.
+step('A3 ChangeOwnPassword with a wrong OldPassword (headers)', function () use ($user, &$targetTicket) {
+    [$body, $h] = call($user, 'ChangeOwnPassword',
+        ['OldPassword' => newPassword('wrong'), 'NewPassword' => newPassword('d')], [credentials($targetTicket)]);
+    expect(is_object($body) && ($body->Response ?? null) === false, 'Response is not false: ' . shape($body, $h));
+    expect(($h['Succeeded'] ?? null) === false, 'Succeeded header is not false: ' . shape($body, $h));
+    $info = $h['ExceptionInfo'] ?? null;
+    expect(is_object($info), 'no ExceptionInfo header: ' . shape($body, $h));
+    expect(($info->ExceptionType ?? null) === 'SoWrongPasswordException',
+        'ExceptionType=' . var_export($info->ExceptionType ?? null, true));
+    return 'Response=false, Succeeded=false, ExceptionType=SoWrongPasswordException (ticket T still accepted)';
+});
+step('A4 ChangeOwnPassword with a wrong OldPassword (fault server)', function () use ($userFaults, &$targetTicket) {
+    try {
+        [$body, $h] = call($userFaults, 'ChangeOwnPassword',
+            ['OldPassword' => newPassword('wrong'), 'NewPassword' => newPassword('e')], [credentials($targetTicket)]);
+    } catch (SoapFault $f) {
+        $info = is_object($f->detail ?? null) ? ($f->detail->ExceptionInfo ?? null) : null;
+        $type = is_object($info) ? ($info->ExceptionType ?? null) : null;
+        expect($type === 'SoWrongPasswordException', "fault {$f->faultcode} with ExceptionType " . var_export($type, true));
+        return "SoapFault {$f->faultcode}: ExceptionType=SoWrongPasswordException";
+    }
+    throw new CheckFailed('no SoapFault: ' . shape($body, $h));
+});
+
+// B. The policy verdict with its reason: "short" is refused (reason printed, it is not
+// secret), a long random password is accepted (empty reason).
+$validity = function (string $password) use ($user, $adminTicket, $targetId): object {
+    [$body, $h] = call($user, 'IsPasswordValidWithReason',
+        ['AssociateId' => $targetId, 'Type' => 'InternalAssociate', 'PersonId' => 0, 'Password' => $password],
+        [credentials($adminTicket)]);
+    $r = is_object($body) ? ($body->Response ?? null) : null;
+    expect(is_object($r), 'no UserValidationResult in Response: ' . shape($body, $h));
+    return $r;
+};
+step('B1 IsPasswordValidWithReason("short")', function () use ($validity) {
+    $r = $validity('short');
+    expect(($r->Result ?? null) === false, 'Result not false: ' . var_export($r->Result ?? null, true));
+    expect(is_string($r->Reason ?? null) && $r->Reason !== '', 'empty Reason');
+    return 'Result=false, Reason="' . $r->Reason . '"';
+});
+step('B2 IsPasswordValidWithReason(long random)', function () use ($validity) {
+    $r = $validity(newPassword('long') . bin2hex(random_bytes(12)));
+    expect(($r->Result ?? null) === true, 'Result not true (Reason: ' . var_export($r->Reason ?? null, true) . ')');
+    return 'Result=true';
+});
+
 // 4a. A made-up ticket: the default server answers with Succeeded=false + ExceptionInfo headers.
 step('4a SetPassword with a made-up ticket (headers)', function () use ($setPassword, $user, $expectInvalidTicket) {
     return $expectInvalidTicket($setPassword($user, BOGUS_TICKET, newPassword('x')));
