@@ -44,6 +44,20 @@ pub enum AccountError {
     PasswordChangeRequired,
     #[error("the request is missing '{0}'")]
     ArgumentMissing(&'static str),
+    #[error(
+        "this installation requires an application token: send it in the ApplicationToken header"
+    )]
+    AppTokenMissing,
+    #[error("the application token is not valid")]
+    AppTokenInvalid,
+    #[error("the User agent is not available on this installation")]
+    UserAgentDisabled,
+    #[error("partner applications may not manage users")]
+    PartnerAppRestricted,
+    #[error("the application name '{0}' is already taken")]
+    AppNameTaken(String),
+    #[error("there is no application named '{0}'")]
+    AppNotFound(String),
     #[error("the server could not complete the request")]
     Internal(#[from] StoreError),
 }
@@ -67,6 +81,12 @@ impl AccountError {
             AccountError::OldPasswordWrong => "old_password_wrong",
             AccountError::PasswordChangeRequired => "password_change_required",
             AccountError::ArgumentMissing(_) => "argument_missing",
+            AccountError::AppTokenMissing => "app_token_missing",
+            AccountError::AppTokenInvalid => "app_token_invalid",
+            AccountError::UserAgentDisabled => "user_agent_disabled",
+            AccountError::PartnerAppRestricted => "partner_app_restricted",
+            AccountError::AppNameTaken(_) => "app_name_taken",
+            AccountError::AppNotFound(_) => "app_not_found",
             AccountError::Internal(_) => "internal",
         }
     }
@@ -78,9 +98,12 @@ impl AccountError {
             | AccountError::TicketInvalid
             | AccountError::CallerRetired => "SoInvalidTicketException",
             AccountError::TicketExpired => "SoTicketExpiredException",
-            AccountError::RightMissing(_) | AccountError::PrivilegeGuard => {
-                "SoAccessDeniedException"
-            }
+            AccountError::RightMissing(_)
+            | AccountError::PrivilegeGuard
+            | AccountError::PartnerAppRestricted => "SoAccessDeniedException",
+            AccountError::AppTokenMissing => "SoApplicationTokenRequiredException",
+            AccountError::AppTokenInvalid => "SoInvalidApplicationTokenException",
+            AccountError::UserAgentDisabled => "SoAgentNotAvailableException",
             AccountError::AssociateIdInvalid(_) | AccountError::ArgumentMissing(_) => {
                 "SoArgumentException"
             }
@@ -88,7 +111,10 @@ impl AccountError {
                 "SoNotFoundException"
             }
             AccountError::AssociateRetired(_) => "SoAssociateRetiredException",
-            AccountError::AssociateNameTaken(_) => "SoDuplicateException",
+            AccountError::AssociateNameTaken(_) | AccountError::AppNameTaken(_) => {
+                "SoDuplicateException"
+            }
+            AccountError::AppNotFound(_) => "SoNotFoundException",
             AccountError::PasswordRejected { .. } => "SoPasswordPolicyException",
             AccountError::OldPasswordWrong => "SoWrongPasswordException",
             AccountError::PasswordChangeRequired => "SoPasswordChangeRequiredException",
@@ -111,6 +137,15 @@ impl AccountError {
             | AccountError::AssociateNameNotFound(_)
             | AccountError::AssociateRetired(_) => "The user was not found.",
             AccountError::AssociateNameTaken(_) => "That user name is taken.",
+            AccountError::AppTokenMissing | AccountError::AppTokenInvalid => {
+                "The application is not registered with this installation."
+            }
+            AccountError::UserAgentDisabled => "This service is not available.",
+            AccountError::PartnerAppRestricted => {
+                "This application is not allowed to manage users."
+            }
+            AccountError::AppNameTaken(_) => "That application name is taken.",
+            AccountError::AppNotFound(_) => "The application was not found.",
             AccountError::PasswordRejected { .. } => {
                 "The password does not meet the password policy."
             }
@@ -203,6 +238,12 @@ mod tests {
             AccountError::ArgumentMissing("Password"),
             AccountError::OldPasswordWrong,
             AccountError::PasswordChangeRequired,
+            AccountError::AppTokenMissing,
+            AccountError::AppTokenInvalid,
+            AccountError::UserAgentDisabled,
+            AccountError::PartnerAppRestricted,
+            AccountError::AppNameTaken("x".into()),
+            AccountError::AppNotFound("x".into()),
             AccountError::Internal(StoreError::Conflict),
         ];
         let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();

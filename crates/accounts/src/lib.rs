@@ -1,11 +1,12 @@
 //! The domain of netserver: associates and their functional rights, password policy and
-//! hashing, log-in tickets, audit events, the `Store` traits a backend implements, and the
+//! hashing, log-in tickets, application tokens, audit events, the `Store` traits a backend implements, and the
 //! operations (`authenticate`, `set_password`, …) the protocol adapters call.
 //!
 //! Nothing here knows HTTP, XML or SQL. Time is always passed in (`Timestamp`) so that
 //! expiry is deterministic under test.
 #![deny(clippy::unwrap_used)]
 
+mod app;
 mod associate;
 mod audit;
 mod error;
@@ -18,6 +19,7 @@ mod store;
 mod ticket;
 mod time;
 
+pub use app::{Agent, AppRecord, NewApp};
 pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, UserType};
 pub use audit::{AuditEvent, Outcome};
 pub use error::{AccountError, StoreError};
@@ -28,7 +30,7 @@ pub use ops::{
 };
 pub use policy::{normalize, PasswordPolicy, PolicyViolation, Subject};
 pub use secret::Secret;
-pub use settings::Settings;
+pub use settings::{Mode, Settings};
 pub use store::{PasswordChange, Store, TicketRecord};
 pub use ticket::{IssuedTicket, TicketParts};
 pub use time::Timestamp;

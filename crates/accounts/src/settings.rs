@@ -1,8 +1,49 @@
 //! Domain settings with their defaults; the binary fills them from configuration.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use crate::policy::PasswordPolicy;
+
+/// Which kind of installation the server plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// An on-site installation: application tokens are not checked.
+    #[default]
+    Onsite,
+    /// An Online installation: every call needs a registered application token, and the
+    /// User agent is off unless enabled (and then only for apps with user management).
+    Online,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Onsite => "onsite",
+            Mode::Online => "online",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "onsite" => Ok(Mode::Onsite),
+            "online" => Ok(Mode::Online),
+            other => Err(format!(
+                "unknown mode '{other}': use \"onsite\" or \"online\""
+            )),
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -11,6 +52,10 @@ pub struct Settings {
     pub ticket_ttl: Duration,
     /// Slide the expiry on each use.
     pub renew_tickets: bool,
+    /// On-site (no application tokens) or Online (tokens required).
+    pub mode: Mode,
+    /// Online only: whether the User agent answers at all.
+    pub user_agent_enabled: bool,
 }
 
 impl Default for Settings {
@@ -19,6 +64,22 @@ impl Default for Settings {
             policy: PasswordPolicy::default(),
             ticket_ttl: Duration::from_secs(6 * 3600),
             renew_tickets: true,
+            mode: Mode::Onsite,
+            user_agent_enabled: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_and_default_to_onsite() {
+        assert_eq!("online".parse::<Mode>(), Ok(Mode::Online));
+        assert_eq!(" OnSite ".parse::<Mode>(), Ok(Mode::Onsite));
+        assert!("cloud".parse::<Mode>().unwrap_err().contains("cloud"));
+        assert_eq!(Settings::default().mode, Mode::Onsite);
+        assert!(!Settings::default().user_agent_enabled);
     }
 }

@@ -1,9 +1,10 @@
 //! The storage seam. A backend (SQLite, PostgreSQL) implements `Store`; the operations in
 //! `ops` only ever talk to this trait. Secrets never cross it in clear: passwords arrive
-//! as Argon2id PHC strings, tickets as SHA-256 digests.
+//! as Argon2id PHC strings, tickets as SHA-256 digests, application tokens likewise.
 
 use async_trait::async_trait;
 
+use crate::app::{AppRecord, NewApp};
 use crate::associate::{Associate, AssociateId, NewAssociate};
 use crate::audit::AuditEvent;
 use crate::error::StoreError;
@@ -66,6 +67,17 @@ pub trait Store: Send + Sync + 'static {
     async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError>;
     /// Deletes tickets that expired before `now`; returns how many.
     async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError>;
+
+    /// Registers an application; `StoreError::Conflict` when the name (case-insensitively)
+    /// or the digest is taken.
+    async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError>;
+    /// The application whose token has this SHA-256 digest, revoked ones too.
+    async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError>;
+    /// All applications, revoked too, ordered by id.
+    async fn list_apps(&self) -> Result<Vec<AppRecord>, StoreError>;
+    /// Marks the application named `name` (case-insensitively) revoked at `at`, keeping an
+    /// earlier revocation time; false when no such application.
+    async fn revoke_app(&self, name: &str, at: Timestamp) -> Result<bool, StoreError>;
 
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError>;
     /// The newest `limit` audit events, newest first.

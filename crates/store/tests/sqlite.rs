@@ -100,7 +100,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2]);
+    assert_eq!(versions, vec![1, 2, 4]);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -261,6 +261,18 @@ async fn the_schema_enforces_its_constraints() {
         [],
     );
     assert!(short_digest.is_err());
+    let short_app_digest = conn.execute(
+        "INSERT INTO apps (name, name_key, digest, user_management, created_at)
+         VALUES ('a', 'a', x'0102', 0, 0)",
+        [],
+    );
+    assert!(short_app_digest.is_err());
+    let bad_flag = conn.execute(
+        "INSERT INTO apps (name, name_key, digest, user_management, created_at)
+         VALUES ('a', 'a', zeroblob(32), 2, 0)",
+        [],
+    );
+    assert!(bad_flag.is_err());
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Log-in with user name and password, and ticket validation for every other call.
 
+use crate::app::Agent;
 use crate::audit::{AuditEvent, Outcome};
 use crate::error::AccountError;
 use crate::ops::{Accounts, Authenticated, CallContext, Principal};
@@ -9,7 +10,7 @@ use crate::ticket;
 use crate::time::Timestamp;
 
 impl Accounts {
-    /// `Ok(None)` is a failed log-in. An unknown name, a retired user, a user without a
+    /// `Ok(None)` is a failed log-in; a refused application token is an error. An unknown name, a retired user, a user without a
     /// password and a wrong password all cost one Argon2id verification and give the same
     /// answer.
     pub async fn authenticate(
@@ -18,6 +19,11 @@ impl Accounts {
         password: &Secret,
         ctx: &CallContext,
     ) -> Result<Option<Authenticated>, AccountError> {
+        if let Err(refused) = self.check_app(ctx, Agent::SoPrincipal).await {
+            self.audit_login(ctx, None, Outcome::Failure(refused.code().into()))
+                .await;
+            return Err(refused);
+        }
         let found = self.store.associate_by_name(name.trim()).await?;
         let password = normalize(password);
         let stored = found.as_ref().and_then(|a| a.password_hash.as_deref());
@@ -49,8 +55,11 @@ impl Accounts {
         }))
     }
 
-    /// Resolves the caller of a ticketed call, sliding the ticket's expiry.
+    /// Resolves the caller of a ticketed User agent call, sliding the ticket's expiry.
+    /// The calling application is checked first (`check_app`), so every User operation,
+    /// which all start here, is covered.
     pub async fn principal(&self, ctx: &CallContext) -> Result<Principal, AccountError> {
+        self.check_app(ctx, Agent::User).await?;
         let presented = ctx
             .ticket
             .as_ref()

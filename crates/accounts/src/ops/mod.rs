@@ -3,6 +3,7 @@
 
 mod admin;
 mod apply;
+mod apps;
 mod auth;
 mod password;
 mod query;

@@ -16,8 +16,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use accounts::{
-    Associate, AssociateId, AuditEvent, NewAssociate, PasswordChange, Store, StoreError,
-    TicketRecord, Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, NewApp, NewAssociate, PasswordChange, Store,
+    StoreError, TicketRecord, Timestamp,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;
@@ -184,6 +184,28 @@ impl Store for SqliteStore {
     async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError> {
         self.pool
             .run(move |c| queries::purge_expired_tickets(c, now))
+            .await
+    }
+
+    async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError> {
+        self.pool.run(move |c| queries::insert_app(c, &app)).await
+    }
+
+    async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError> {
+        let digest = *digest;
+        self.pool
+            .run(move |c| queries::app_by_digest(c, &digest))
+            .await
+    }
+
+    async fn list_apps(&self) -> Result<Vec<AppRecord>, StoreError> {
+        self.pool.run(|c| queries::list_apps(c)).await
+    }
+
+    async fn revoke_app(&self, name: &str, at: Timestamp) -> Result<bool, StoreError> {
+        let name = name.to_owned();
+        self.pool
+            .run(move |c| queries::revoke_app(c, &name, at))
             .await
     }
 

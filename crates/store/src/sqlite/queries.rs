@@ -3,13 +3,14 @@
 //! `BEGIN IMMEDIATE` transaction.
 
 use accounts::{
-    Associate, AssociateId, AuditEvent, NewAssociate, PasswordChange, StoreError, TicketRecord,
-    Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, NewApp, NewAssociate, PasswordChange,
+    StoreError, TicketRecord, Timestamp,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::rows::{
-    self, backend, encode_rights, name_key, ASSOCIATE_COLUMNS, AUDIT_COLUMNS, TICKET_COLUMNS,
+    self, backend, encode_rights, name_key, APP_COLUMNS, ASSOCIATE_COLUMNS, AUDIT_COLUMNS,
+    TICKET_COLUMNS,
 };
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -111,12 +112,17 @@ pub(crate) fn count_associates(conn: &Connection) -> Result<u64> {
 }
 
 fn is_name_conflict(e: &rusqlite::Error) -> bool {
+    is_unique_violation(e, &["associates.name_key"])
+}
+
+/// A UNIQUE constraint failure on one of `columns` (`table.column`).
+fn is_unique_violation(e: &rusqlite::Error, columns: &[&str]) -> bool {
     match e {
         rusqlite::Error::SqliteFailure(err, msg) => {
             err.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                 && msg
                     .as_deref()
-                    .is_some_and(|m| m.contains("associates.name_key"))
+                    .is_some_and(|m| columns.iter().any(|c| m.contains(c)))
         }
         _ => false,
     }
@@ -301,6 +307,66 @@ pub(crate) fn purge_expired_tickets(conn: &Connection, now: Timestamp) -> Result
         .execute("DELETE FROM tickets WHERE expires_at < ?1", [now.0])
         .map_err(|e| backend("purge tickets", &e))?;
     u64::try_from(n).map_err(|_| StoreError::Backend("purge tickets: count out of range".into()))
+}
+
+pub(crate) fn insert_app(conn: &Connection, new: &NewApp) -> Result<AppRecord> {
+    conn.execute(
+        "INSERT INTO apps (name, name_key, digest, user_management, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            new.name,
+            name_key(&new.name),
+            new.digest,
+            new.user_management,
+            new.created_at.0,
+        ],
+    )
+    .map_err(|e| {
+        if is_unique_violation(&e, &["apps.name_key", "apps.digest"]) {
+            StoreError::Conflict
+        } else {
+            backend("insert app", &e)
+        }
+    })?;
+    let id = conn.last_insert_rowid();
+    optional_row(
+        conn,
+        "select app",
+        &format!("SELECT {APP_COLUMNS} FROM apps WHERE id = ?1"),
+        [id],
+        rows::app,
+    )?
+    .ok_or_else(|| StoreError::Backend("insert app: the new row cannot be read back".into()))
+}
+
+pub(crate) fn app_by_digest(conn: &Connection, digest: &[u8; 32]) -> Result<Option<AppRecord>> {
+    optional_row(
+        conn,
+        "select app by digest",
+        &format!("SELECT {APP_COLUMNS} FROM apps WHERE digest = ?1"),
+        [&digest[..]],
+        rows::app,
+    )
+}
+
+pub(crate) fn list_apps(conn: &Connection) -> Result<Vec<AppRecord>> {
+    all_rows(
+        conn,
+        "list apps",
+        &format!("SELECT {APP_COLUMNS} FROM apps ORDER BY id"),
+        [],
+        rows::app,
+    )
+}
+
+pub(crate) fn revoke_app(conn: &Connection, name: &str, at: Timestamp) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE apps SET revoked_at = COALESCE(revoked_at, ?1) WHERE name_key = ?2",
+            params![at.0, name_key(name)],
+        )
+        .map_err(|e| backend("revoke app", &e))?;
+    Ok(n > 0)
 }
 
 pub(crate) fn record_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {

@@ -6,8 +6,8 @@
 //! value are rewritten without it.
 
 use accounts::{
-    parse_rights, Associate, AssociateId, AuditEvent, Outcome, Right, StoreError, TicketRecord,
-    Timestamp, UserType,
+    parse_rights, AppRecord, Associate, AssociateId, AuditEvent, Outcome, Right, StoreError,
+    TicketRecord, Timestamp, UserType,
 };
 use rusqlite::types::FromSql;
 use rusqlite::Row;
@@ -17,6 +17,8 @@ pub(crate) const ASSOCIATE_COLUMNS: &str =
     "id, name, full_name, user_type, rights, retired, password_hash, must_change";
 /// Column list matching [`ticket`].
 pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, expires_at";
+/// Column list matching [`app`].
+pub(crate) const APP_COLUMNS: &str = "id, name, digest, user_management, created_at, revoked_at";
 /// Column list matching [`audit_event`].
 pub(crate) const AUDIT_COLUMNS: &str = "at, actor, target, operation, outcome, client";
 
@@ -116,6 +118,19 @@ pub(crate) fn ticket(row: &Row<'_>) -> Result<TicketRecord, StoreError> {
         associate_id: id(get(row, 2, "tickets.associate_id")?, "tickets.associate_id")?,
         created_at: Timestamp(get(row, 3, "tickets.created_at")?),
         expires_at: Timestamp(get(row, 4, "tickets.expires_at")?),
+    })
+}
+
+/// Decodes a row selected with [`APP_COLUMNS`].
+pub(crate) fn app(row: &Row<'_>) -> Result<AppRecord, StoreError> {
+    let digest: Vec<u8> = get(row, 2, "apps.digest")?;
+    Ok(AppRecord {
+        id: get(row, 0, "apps.id")?,
+        name: get(row, 1, "apps.name")?,
+        digest: digest.try_into().map_err(|_| undecodable("apps.digest"))?,
+        user_management: flag(get(row, 3, "apps.user_management")?, "apps.user_management")?,
+        created_at: Timestamp(get(row, 4, "apps.created_at")?),
+        revoked_at: get::<Option<i64>>(row, 5, "apps.revoked_at")?.map(Timestamp),
     })
 }
 

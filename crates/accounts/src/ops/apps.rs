@@ -1,0 +1,89 @@
+//! Application tokens: the check every call passes through in Online mode, and the
+//! administrative verbs of the CLI (add, list, revoke).
+
+use crate::app::{self, Agent, AppRecord, NewApp};
+use crate::audit::{AuditEvent, Outcome};
+use crate::error::{AccountError, StoreError};
+use crate::ops::{Accounts, CallContext};
+use crate::secret::Secret;
+use crate::settings::Mode;
+use crate::time::Timestamp;
+
+impl Accounts {
+    /// Whether the calling application may use `agent`. On-site installations do not
+    /// look at tokens at all. Online: the token must belong to a registered, unrevoked
+    /// app; the User agent must be enabled and the app must have user management.
+    pub async fn check_app(&self, ctx: &CallContext, agent: Agent) -> Result<(), AccountError> {
+        if self.settings.mode == Mode::Onsite {
+            return Ok(());
+        }
+        let token = ctx
+            .app_token
+            .as_ref()
+            .filter(|t| !t.expose().trim().is_empty())
+            .ok_or(AccountError::AppTokenMissing)?;
+        let found = self
+            .store
+            .app_by_digest(&app::digest(token.expose()))
+            .await?;
+        let app = found
+            .filter(|a| app::matches(token, &a.digest) && a.revoked_at.is_none())
+            .ok_or(AccountError::AppTokenInvalid)?;
+        if agent == Agent::User {
+            if !self.settings.user_agent_enabled {
+                return Err(AccountError::UserAgentDisabled);
+            }
+            if !app.user_management {
+                return Err(AccountError::PartnerAppRestricted);
+            }
+        }
+        Ok(())
+    }
+
+    /// Registers an application and returns its token, the only time it exists in clear.
+    pub async fn add_app(
+        &self,
+        name: &str,
+        user_management: bool,
+        now: Timestamp,
+    ) -> Result<(AppRecord, Secret), AccountError> {
+        let name = name.trim().to_owned();
+        if name.is_empty() {
+            return Err(AccountError::ArgumentMissing("name"));
+        }
+        let (token, digest) = app::issue();
+        let new = NewApp {
+            name: name.clone(),
+            digest,
+            user_management,
+            created_at: now,
+        };
+        let created = self.store.insert_app(new).await.map_err(|e| match e {
+            StoreError::Conflict => AccountError::AppNameTaken(name),
+            other => AccountError::Internal(other),
+        })?;
+        self.audit_app("app add", now).await?;
+        Ok((created, token))
+    }
+
+    /// Revokes an application by name; its token stops working at once.
+    pub async fn revoke_app(&self, name: &str, now: Timestamp) -> Result<(), AccountError> {
+        let name = name.trim();
+        if !self.store.revoke_app(name, now).await? {
+            return Err(AccountError::AppNotFound(name.to_owned()));
+        }
+        self.audit_app("app revoke", now).await
+    }
+
+    async fn audit_app(&self, operation: &str, now: Timestamp) -> Result<(), AccountError> {
+        let event = AuditEvent {
+            at: now,
+            actor: None,
+            target: None,
+            operation: operation.into(),
+            outcome: Outcome::Success,
+            client: Some("cli".into()),
+        };
+        Ok(self.store.record_audit(event).await?)
+    }
+}
