@@ -1,4 +1,4 @@
-//! The command line: `serve`, `user …` (administration on the store), `client …`
+//! The command line: `serve`, `user …` and `app …` (administration on the store), `client …`
 //! (a SOAP client of a running server) and `policy …` (the configured password policy).
 //! `--listen`, `--database` and `--config` are shared by all and also read from
 //! `NETSERVER_LISTEN`, `NETSERVER_DATABASE`, `NETSERVER_CONFIG`.
@@ -44,6 +44,9 @@ pub enum Command {
     /// Manage associates in the store
     #[command(subcommand)]
     User(UserCommand),
+    /// Register, list and revoke applications (their tokens are required in Online mode)
+    #[command(subcommand)]
+    App(AppCommand),
     /// Talk SOAP to a running server
     #[command(subcommand)]
     Client(ClientCommand),
@@ -95,6 +98,21 @@ pub enum UserCommand {
     List,
     /// Retire an associate and revoke its tickets
     Retire { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Register an application and print its new token (shown only this once)
+    Add {
+        name: String,
+        /// Allow the app to use the User agent; without it the app is a partner app
+        #[arg(long)]
+        user_management: bool,
+    },
+    /// List applications
+    List,
+    /// Revoke an application: its token stops working at once
+    Revoke { name: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use accounts::{KdfParams, Settings};
+use accounts::{KdfParams, Mode, Settings};
 use serde::Deserialize;
 
 mod password;
@@ -21,6 +21,10 @@ pub const DEFAULT_DATABASE: &str = "sqlite://netserver.db";
 pub struct FileConfig {
     pub listen: Option<String>,
     pub database: Option<String>,
+    /// `onsite` (default) or `online`.
+    pub mode: Option<String>,
+    #[serde(default)]
+    pub online: OnlineSection,
     #[serde(default)]
     pub kdf: KdfSection,
     #[serde(default)]
@@ -39,6 +43,14 @@ pub struct KdfSection {
     pub parallelism: Option<u32>,
     /// Concurrent hashes; defaults to the number of cores.
     pub workers: Option<usize>,
+}
+
+/// Settings that only matter when `mode = "online"`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnlineSection {
+    /// Whether the User agent answers (only apps with user management may use it).
+    pub user_agent_enabled: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,7 +102,19 @@ impl FileConfig {
                 .lifetime_seconds
                 .map_or(d.ticket_ttl, Duration::from_secs),
             renew_tickets: self.tickets.renew_on_use.unwrap_or(d.renew_tickets),
+            mode: self.mode()?,
+            user_agent_enabled: self
+                .online
+                .user_agent_enabled
+                .unwrap_or(d.user_agent_enabled),
         })
+    }
+
+    pub fn mode(&self) -> Result<Mode, String> {
+        self.mode
+            .as_deref()
+            .map_or(Ok(Mode::default()), str::parse::<Mode>)
+            .map_err(|e| format!("mode: {e}"))
     }
 
     pub fn server(&self) -> server::ServerConfig {
@@ -121,6 +145,21 @@ mod tests {
         assert_eq!(f.kdf().t, 2);
         assert_eq!(f.settings().unwrap().policy.min_len, 12);
         assert!(f.server().faults);
+    }
+
+    #[test]
+    fn mode_and_online_settings() {
+        let d = FileConfig::default().settings().unwrap();
+        assert_eq!(d.mode, Mode::Onsite);
+        assert!(!d.user_agent_enabled);
+        let f: FileConfig =
+            toml::from_str("mode = \"online\"\n[online]\nuser_agent_enabled = true\n").unwrap();
+        let s = f.settings().unwrap();
+        assert_eq!(s.mode, Mode::Online);
+        assert!(s.user_agent_enabled);
+        let bad: FileConfig = toml::from_str("mode = \"cloud\"\n").unwrap();
+        assert!(bad.settings().unwrap_err().contains("mode"));
+        assert!(toml::from_str::<FileConfig>("[online]\nuser_agent = true\n").is_err());
     }
 
     #[test]

@@ -64,14 +64,16 @@ pub fn exception_info(error: &AccountError) -> ExceptionInfo {
     }
 }
 
-/// Ticket failures are routine (and can come fast), so they stay at debug; internal
+/// Ticket and application-token failures are routine (and can come fast), so they stay at debug; internal
 /// errors carry their detail to the log, never to the caller.
 fn log(error: &AccountError) {
     match error {
         AccountError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
         AccountError::CredentialsMissing
         | AccountError::TicketInvalid
-        | AccountError::TicketExpired => {
+        | AccountError::TicketExpired
+        | AccountError::AppTokenMissing
+        | AccountError::AppTokenInvalid => {
             tracing::debug!(code = error.code(), "refused")
         }
         other => tracing::info!(code = other.code(), "refused"),

@@ -1,5 +1,6 @@
 //! One module per subcommand group; each returns `Err(message)` for the user to read.
 
+mod app;
 mod client;
 mod password;
 mod policy;
@@ -13,6 +14,7 @@ pub async fn dispatch(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve => serve::run(resolved).await,
         Command::User(cmd) => user::run(resolved, cmd).await,
+        Command::App(cmd) => app::run(resolved, cmd).await,
         Command::Client(cmd) => client::run(cmd).await,
         Command::Policy(cmd) => policy::run(resolved, cmd),
     }

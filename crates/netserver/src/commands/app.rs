@@ -1,0 +1,100 @@
+//! `netserver app add|list|revoke`: registered applications, straight on the store.
+
+use accounts::{Accounts, Timestamp};
+
+use crate::cli::{AppCommand, Resolved};
+
+pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
+    let accounts = cfg.accounts().await?;
+    match cmd {
+        AppCommand::Add {
+            name,
+            user_management,
+        } => {
+            let (app, token) = accounts
+                .add_app(&name, user_management, Timestamp::now())
+                .await
+                .map_err(|e| e.public_message())?;
+            let kind = if app.user_management {
+                "with user management"
+            } else {
+                "a partner app, without user management"
+            };
+            // The token alone goes to standard output, so that a script can capture it;
+            // it is shown only now and stored only as a digest.
+            eprintln!("Registered application '{}' ({kind}).", app.name);
+            eprintln!("Its application token follows; it is shown only now:");
+            println!("{}", token.expose());
+            Ok(())
+        }
+        AppCommand::List => list(&accounts).await,
+        AppCommand::Revoke { name } => {
+            accounts
+                .revoke_app(&name, Timestamp::now())
+                .await
+                .map_err(|e| e.public_message())?;
+            println!(
+                "Revoked application '{}'; its token no longer works.",
+                name.trim()
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn list(accounts: &Accounts) -> Result<(), String> {
+    let all = accounts
+        .store()
+        .list_apps()
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{:<24} {:<15} {:<20} REVOKED",
+        "NAME", "USER MANAGEMENT", "CREATED"
+    );
+    for app in all {
+        let revoked = app.revoked_at.map_or_else(|| "-".to_owned(), |t| utc(t.0));
+        println!(
+            "{:<24} {:<15} {:<20} {}",
+            app.name,
+            if app.user_management { "yes" } else { "no" },
+            utc(app.created_at.0),
+            revoked
+        );
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in UTC, from seconds since the Unix epoch.
+fn utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil-from-days (proleptic Gregorian), after Howard Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc;
+
+    #[test]
+    fn times_print_as_utc() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00");
+        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20");
+    }
+}
