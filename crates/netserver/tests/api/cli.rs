@@ -24,7 +24,7 @@ impl Env {
         Env { dir }
     }
 
-    fn cmd(&self) -> Command {
+    pub(crate) fn cmd(&self) -> Command {
         let mut c = Command::new(BIN);
         c.current_dir(self.dir.path())
             .env_remove("NETSERVER_LISTEN")
@@ -37,7 +37,7 @@ impl Env {
         c
     }
 
-    fn db(&self) -> std::path::PathBuf {
+    pub(crate) fn db(&self) -> std::path::PathBuf {
         self.dir.path().join("store.db")
     }
 
@@ -60,11 +60,11 @@ impl Env {
     }
 }
 
-fn out(o: &Output) -> String {
+pub(crate) fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn err(o: &Output) -> String {
+pub(crate) fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -154,7 +154,7 @@ fn a_bad_config_file_is_reported() {
     assert!(err(&o).contains("colour"), "{}", err(&o));
 }
 
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -165,11 +165,17 @@ impl Drop for Server {
 
 /// Starts `serve` on port 0 and returns the base URL and the first lines it printed.
 fn serve(env: &Env) -> (Server, String, Vec<String>) {
+    serve_to(env, Stdio::null(), "info")
+}
+
+/// As `serve`, logging at `level` to `stderr`.
+pub(crate) fn serve_to(env: &Env, stderr: Stdio, level: &str) -> (Server, String, Vec<String>) {
     let child = env
         .cmd()
+        .env("NETSERVER_LOG", level)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut server = Server(child);
