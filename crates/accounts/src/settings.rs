@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::lockout::LockoutSettings;
 use crate::policy::PasswordPolicy;
 
 #[derive(Debug, Clone)]
@@ -11,6 +12,10 @@ pub struct Settings {
     pub ticket_ttl: Duration,
     /// Slide the expiry on each use.
     pub renew_tickets: bool,
+    /// The per-associate soft lock after repeated failed log-ins.
+    pub lockout: LockoutSettings,
+    /// Log-in attempts per minute per client address; 0 = no limit.
+    pub login_rate_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -19,6 +24,8 @@ impl Default for Settings {
             policy: PasswordPolicy::default(),
             ticket_ttl: Duration::from_secs(6 * 3600),
             renew_tickets: true,
+            lockout: LockoutSettings::default(),
+            login_rate_per_minute: 30,
         }
     }
 }
