@@ -37,7 +37,7 @@ impl Env {
         c
     }
 
-    fn db(&self) -> std::path::PathBuf {
+    pub fn db(&self) -> std::path::PathBuf {
         self.dir.path().join("store.db")
     }
 
