@@ -190,6 +190,23 @@ async fn an_administrators_set_password_lifts_the_lock() {
         .await
         .assert_success();
     assert!(app.login("carl", "brand-new-pw-2").await.is_some());
+
+    // ChangePassword with an administrator's authority (blank old password) too.
+    for _ in 0..3 {
+        assert!(app.login("carl", "wrong-password").await.is_none());
+    }
+    assert!(
+        app.login("carl", "brand-new-pw-2").await.is_none(),
+        "locked"
+    );
+    let change = format!(
+        "<ChangePassword xmlns=\"{NS}\"><AssociateId>{carl}</AssociateId><OldPassword></OldPassword><NewPassword>third-new-pw-3</NewPassword></ChangePassword>"
+    );
+    let reply = app
+        .soap11("User", "ChangePassword", &change, Some(&admin))
+        .await;
+    Answer::read(&reply).assert_success();
+    assert!(app.login("carl", "third-new-pw-3").await.is_some());
 }
 
 #[tokio::test]
