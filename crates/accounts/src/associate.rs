@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::lockout::LockState;
+
 pub type AssociateId = i32;
 
 /// SuperOffice's user types; the names are the WSDL's `UserType` enum values.
@@ -113,6 +115,8 @@ pub struct Associate {
     /// Must change the password at the next log-in: until then its tickets only open
     /// ChangeOwnPassword / ChangePassword on itself.
     pub must_change: bool,
+    /// Failed log-ins and the soft lock (see `lockout`).
+    pub lock: LockState,
 }
 
 impl Associate {

@@ -42,6 +42,9 @@ pub enum AccountError {
     OldPasswordWrong,
     #[error("the password must be changed before anything else: call ChangeOwnPassword")]
     PasswordChangeRequired,
+    /// The per-address log-in rate limit.
+    #[error("too many log-in attempts from this address; wait a minute and try again")]
+    TooManyAttempts,
     #[error("the request is missing '{0}'")]
     ArgumentMissing(&'static str),
     #[error(
@@ -80,6 +83,7 @@ impl AccountError {
             AccountError::PasswordRejected { violation, .. } => violation.code(),
             AccountError::OldPasswordWrong => "old_password_wrong",
             AccountError::PasswordChangeRequired => "password_change_required",
+            AccountError::TooManyAttempts => "too_many_attempts",
             AccountError::ArgumentMissing(_) => "argument_missing",
             AccountError::AppTokenMissing => "app_token_missing",
             AccountError::AppTokenInvalid => "app_token_invalid",
@@ -118,6 +122,7 @@ impl AccountError {
             AccountError::PasswordRejected { .. } => "SoPasswordPolicyException",
             AccountError::OldPasswordWrong => "SoWrongPasswordException",
             AccountError::PasswordChangeRequired => "SoPasswordChangeRequiredException",
+            AccountError::TooManyAttempts => "SoTooManyAttemptsException",
             AccountError::Internal(_) => "SoServerException",
         }
     }
@@ -152,6 +157,7 @@ impl AccountError {
             AccountError::ArgumentMissing(_) => "The request is incomplete.",
             AccountError::OldPasswordWrong => "The current password is not correct.",
             AccountError::PasswordChangeRequired => "Please change your password first.",
+            AccountError::TooManyAttempts => "Too many attempts; please wait a minute.",
             AccountError::Internal(_) => "The server had a problem; please try again later.",
         }
     }
@@ -244,6 +250,7 @@ mod tests {
             AccountError::PartnerAppRestricted,
             AccountError::AppNameTaken("x".into()),
             AccountError::AppNotFound("x".into()),
+            AccountError::TooManyAttempts,
             AccountError::Internal(StoreError::Conflict),
         ];
         let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();

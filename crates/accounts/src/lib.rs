@@ -11,6 +11,7 @@ mod associate;
 mod audit;
 mod error;
 mod hasher;
+mod lockout;
 mod ops;
 mod policy;
 mod secret;
@@ -24,6 +25,7 @@ pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, U
 pub use audit::{AuditEvent, Outcome};
 pub use error::{AccountError, StoreError};
 pub use hasher::{Hasher, KdfParams, Verified};
+pub use lockout::{FailureRecorded, LockState, LockoutSettings, RateLimiter};
 pub use ops::{
     Accounts, Authenticated, Authority, CallContext, NewUser, Principal, TargetRef, Validation,
     CHANGE_BY_PASSWORD,

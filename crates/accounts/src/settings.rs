@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::lockout::LockoutSettings;
 use crate::policy::PasswordPolicy;
 
 /// Which kind of installation the server plays.
@@ -56,6 +57,10 @@ pub struct Settings {
     pub mode: Mode,
     /// Online only: whether the User agent answers at all.
     pub user_agent_enabled: bool,
+    /// The per-associate soft lock after repeated failed log-ins.
+    pub lockout: LockoutSettings,
+    /// Log-in attempts per minute per client address; 0 = no limit.
+    pub login_rate_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -66,6 +71,8 @@ impl Default for Settings {
             renew_tickets: true,
             mode: Mode::Onsite,
             user_agent_enabled: false,
+            lockout: LockoutSettings::default(),
+            login_rate_per_minute: 30,
         }
     }
 }

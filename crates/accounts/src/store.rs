@@ -8,6 +8,7 @@ use crate::app::{AppRecord, NewApp};
 use crate::associate::{Associate, AssociateId, NewAssociate};
 use crate::audit::AuditEvent;
 use crate::error::StoreError;
+use crate::lockout::{FailureRecorded, LockoutSettings};
 use crate::time::Timestamp;
 
 /// A stored ticket: its public id (the GUID inside the ticket) and the SHA-256 digest of
@@ -33,6 +34,9 @@ pub struct PasswordChange {
     pub must_change: bool,
     /// How many replaced hashes to keep in the history (0 keeps none).
     pub history_keep: usize,
+    /// Clear failed log-ins and the soft lock (an administrator imposed the password, or
+    /// the user proved the old one).
+    pub clear_lock: bool,
 }
 
 #[async_trait]
@@ -60,6 +64,19 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<String>, StoreError>;
     async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError>;
+
+    /// Counts one failed log-in at `now`: reads the associate's `LockState`, applies
+    /// `LockState::after_failure` and writes it back in ONE transaction, so concurrent
+    /// failures (from any number of server nodes sharing the store) all count. `None` when
+    /// no such associate.
+    async fn record_login_failure(
+        &self,
+        id: AssociateId,
+        now: Timestamp,
+        settings: &LockoutSettings,
+    ) -> Result<Option<FailureRecorded>, StoreError>;
+    /// Forgets failed log-ins and lifts the lock; false when no such associate.
+    async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError>;
 
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError>;
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError>;

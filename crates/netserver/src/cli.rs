@@ -98,6 +98,8 @@ pub enum UserCommand {
     List,
     /// Retire an associate and revoke its tickets
     Retire { name: String },
+    /// Forget an associate's failed log-ins and lift its lock
+    Unlock { name: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use accounts::{KdfParams, Mode, Settings};
+use accounts::{KdfParams, LockoutSettings, Mode, Settings};
 use serde::Deserialize;
 
 mod password;
@@ -33,6 +33,8 @@ pub struct FileConfig {
     pub password: PasswordSection,
     #[serde(default)]
     pub soap: SoapSection,
+    #[serde(default)]
+    pub lockout: LockoutSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +70,52 @@ pub struct SoapSection {
     pub max_nodes: Option<u32>,
     /// Send application errors as SOAP faults instead of `Succeeded=false` + `ExceptionInfo`.
     pub faults: Option<bool>,
+}
+
+/// Brute-force protection: the per-associate soft lock and the per-address rate limit.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockoutSection {
+    /// Failed log-ins within the window that lock an associate; 0 = never lock.
+    pub threshold: Option<u32>,
+    pub window_seconds: Option<u64>,
+    /// The first lock's length; each further failure after a lock doubles it.
+    pub base_delay_seconds: Option<u64>,
+    pub max_delay_seconds: Option<u64>,
+    /// Per client address, in this process; 0 = no limit.
+    pub login_attempts_per_minute_per_address: Option<u32>,
+}
+
+/// The longest lock or window the configuration accepts: a day. Longer ones are almost
+/// certainly a unit mistake (minutes or milliseconds for seconds).
+pub const MAX_LOCKOUT_SECONDS: u64 = 86_400;
+
+impl LockoutSection {
+    pub fn settings(&self) -> Result<LockoutSettings, String> {
+        let d = LockoutSettings::default();
+        let secs = |key: &str, value: Option<u64>, default: Duration| match value {
+            None => Ok(default),
+            Some(0) => Err(format!("lockout.{key} must be at least 1")),
+            Some(s) if s > MAX_LOCKOUT_SECONDS => Err(format!(
+                "lockout.{key} ({s}) must be at most {MAX_LOCKOUT_SECONDS} (one day)"
+            )),
+            Some(s) => Ok(Duration::from_secs(s)),
+        };
+        let settings = LockoutSettings {
+            threshold: self.threshold.unwrap_or(d.threshold),
+            window: secs("window_seconds", self.window_seconds, d.window)?,
+            base_delay: secs("base_delay_seconds", self.base_delay_seconds, d.base_delay)?,
+            max_delay: secs("max_delay_seconds", self.max_delay_seconds, d.max_delay)?,
+        };
+        if settings.max_delay < settings.base_delay {
+            return Err(format!(
+                "lockout.max_delay_seconds ({}) must not be less than lockout.base_delay_seconds ({})",
+                settings.max_delay.as_secs(),
+                settings.base_delay.as_secs()
+            ));
+        }
+        Ok(settings)
+    }
 }
 
 impl FileConfig {
@@ -107,6 +155,11 @@ impl FileConfig {
                 .online
                 .user_agent_enabled
                 .unwrap_or(d.user_agent_enabled),
+            lockout: self.lockout.settings()?,
+            login_rate_per_minute: self
+                .lockout
+                .login_attempts_per_minute_per_address
+                .unwrap_or(d.login_rate_per_minute),
         })
     }
 
@@ -167,5 +220,37 @@ mod tests {
         assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
         let f: FileConfig = toml::from_str("[password]\nmin_length = 300\n").unwrap();
         assert!(f.settings().unwrap_err().contains("min_length"));
+    }
+
+    #[test]
+    fn the_lockout_section_is_read_and_checked() {
+        let f: FileConfig = toml::from_str(
+            "[lockout]\nthreshold = 3\nwindow_seconds = 60\nbase_delay_seconds = 10\nmax_delay_seconds = 40\nlogin_attempts_per_minute_per_address = 0\n",
+        )
+        .unwrap();
+        let s = f.settings().unwrap();
+        assert_eq!(s.lockout.threshold, 3);
+        assert_eq!(s.lockout.window, Duration::from_secs(60));
+        assert_eq!(s.lockout.base_delay, Duration::from_secs(10));
+        assert_eq!(s.lockout.max_delay, Duration::from_secs(40));
+        assert_eq!(s.login_rate_per_minute, 0);
+        let d = FileConfig::default().settings().unwrap();
+        assert_eq!(d.lockout, LockoutSettings::default());
+        assert_eq!(d.login_rate_per_minute, 30);
+        for (toml, expected) in [
+            ("window_seconds = 0", "lockout.window_seconds must be at least 1"),
+            ("base_delay_seconds = 0", "lockout.base_delay_seconds must be at least 1"),
+            ("max_delay_seconds = 90000", "lockout.max_delay_seconds (90000) must be at most"),
+            (
+                "base_delay_seconds = 600\nmax_delay_seconds = 60",
+                "lockout.max_delay_seconds (60) must not be less than lockout.base_delay_seconds (600)",
+            ),
+        ] {
+            let f: FileConfig = toml::from_str(&format!("[lockout]\n{toml}\n")).unwrap();
+            let e = f.settings().unwrap_err();
+            assert!(e.contains(expected), "{toml}: {e}");
+        }
+        assert!(toml::from_str::<FileConfig>("[lockout]\nthreshhold = 3\n").is_err());
+        assert!(toml::from_str::<FileConfig>("[lockout]\nthreshold = -1\n").is_err());
     }
 }

@@ -100,7 +100,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 4]);
+    assert_eq!(versions, vec![1, 2, 3, 4]);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();

@@ -76,6 +76,18 @@ impl Accounts {
         })
     }
 
+    /// Forgets an associate's failed log-ins and lifts its lock (`netserver user unlock`);
+    /// returns the associate as it was, so the caller can say whether it was locked.
+    pub async fn unlock_user(&self, name: &str, now: Timestamp) -> Result<Associate, AccountError> {
+        let found = self.store.associate_by_name(name.trim()).await?;
+        let associate =
+            found.ok_or_else(|| AccountError::AssociateNameNotFound(name.trim().to_owned()))?;
+        self.store.clear_login_failures(associate.id).await?;
+        self.audit_admin("user unlock", Some(associate.id), now)
+            .await?;
+        Ok(associate)
+    }
+
     /// On an empty store, creates `admin` with `admin-all` and a random password, which is
     /// returned once for the operator to read; `None` when the store already has users.
     pub async fn bootstrap_admin(

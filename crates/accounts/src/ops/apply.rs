@@ -100,6 +100,9 @@ impl Accounts {
             },
             must_change: imposed && self.settings.policy.must_change_on_admin_set,
             history_keep: self.settings.policy.history.saturating_sub(1),
+            // An administrator's set lifts the lock; a user's own change got here only by
+            // proving the old password, which counts as a successful log-in.
+            clear_lock: true,
         };
         if !self.store.commit_password_change(change).await? {
             return Err(AccountError::AssociateNotFound(target.id));

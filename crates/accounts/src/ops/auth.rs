@@ -10,9 +10,13 @@ use crate::ticket;
 use crate::time::Timestamp;
 
 impl Accounts {
-    /// `Ok(None)` is a failed log-in; a refused application token is an error. An unknown name, a retired user, a user without a
-    /// password and a wrong password all cost one Argon2id verification and give the same
-    /// answer.
+    /// `Ok(None)` is a failed log-in. An unknown name, a retired user, a user without a
+    /// password, a wrong password and a locked associate all cost one Argon2id
+    /// verification and give the same answer: a locked associate is verified too, then
+    /// refused, so that neither its existence nor its lock shows.
+    ///
+    /// `Err` for a refused application token (Online), and `Err(TooManyAttempts)` when the
+    /// client's address is over the per-minute rate limit (both checked before any work).
     pub async fn authenticate(
         &self,
         name: &str,
@@ -24,24 +28,39 @@ impl Accounts {
                 .await;
             return Err(refused);
         }
+        if let Some(client) = &ctx.client {
+            if !self.login_rate.allow(client, ctx.now) {
+                tracing::warn!(client = %client, "log-in rate limit reached");
+                self.audit_login(ctx, None, Outcome::Failure("too_many_attempts".into()))
+                    .await;
+                return Err(AccountError::TooManyAttempts);
+            }
+        }
         let found = self.store.associate_by_name(name.trim()).await?;
         let password = normalize(password);
         let stored = found.as_ref().and_then(|a| a.password_hash.as_deref());
         let verified = self.hasher.verify(&password, stored).await;
-        let usable = found.as_ref().filter(|a| !a.retired && verified.matches);
-        let Some(associate) = usable.cloned() else {
-            self.audit_login(
-                ctx,
-                found.map(|a| a.id),
-                Outcome::Failure("login_failed".into()),
-            )
-            .await;
+        let Some(found) = found else {
+            // No row to count the failure on; the verification above cost the same work.
+            self.audit_login(ctx, None, Outcome::Failure("login_failed".into()))
+                .await;
             return Ok(None);
         };
+        let locked = found.lock.is_locked(ctx.now);
+        if locked || found.retired || !verified.matches {
+            let outcome = self.login_failure(&found, ctx, locked).await;
+            self.audit_login(ctx, Some(found.id), Outcome::Failure(outcome.into()))
+                .await;
+            return Ok(None);
+        }
+        let associate = found;
         if verified.needs_rehash {
             // Parameters changed since this hash was made: upgrade it now that we hold the password.
             let phc = self.hasher.hash(&password).await?;
             self.store.update_password_hash(associate.id, &phc).await?;
+        }
+        if !associate.lock.is_clear() {
+            self.store.clear_login_failures(associate.id).await?;
         }
         let issued = ticket::issue(associate.id, ctx.now, self.settings.ticket_ttl);
         let expires_at = issued.record.expires_at;
@@ -53,6 +72,46 @@ impl Accounts {
             ticket: issued.ticket,
             expires_at,
         }))
+    }
+
+    /// Counts a failed proof of `associate`'s password (log-in or old password) towards
+    /// its lock, and says how the attempt ended for the audit trail: `login_locked` (refused
+    /// because locked; the password is not judged), `account_locked` (this failure locked
+    /// it) or `login_failed`. A store failure here is logged, not answered: the caller
+    /// gets the same refusal either way.
+    pub(crate) async fn login_failure(
+        &self,
+        associate: &crate::associate::Associate,
+        ctx: &CallContext,
+        locked: bool,
+    ) -> &'static str {
+        // Also while locked, so that a locked and an unlocked refusal do the same work;
+        // the store leaves a holding lock as it is.
+        let recorded = self
+            .store
+            .record_login_failure(associate.id, ctx.now, &self.settings.lockout)
+            .await;
+        match recorded {
+            Ok(Some(r)) if r.locked_now() => {
+                tracing::warn!(
+                    associate = associate.id,
+                    failures = r.after.failed_logins,
+                    until = r.after.locked_until.map_or(0, |t| t.0),
+                    "associate locked after repeated failed log-ins"
+                );
+                "account_locked"
+            }
+            Ok(_) if locked => "login_locked",
+            Ok(_) => "login_failed",
+            Err(e) => {
+                tracing::error!(error = %e, "could not record a failed log-in");
+                if locked {
+                    "login_locked"
+                } else {
+                    "login_failed"
+                }
+            }
+        }
     }
 
     /// Resolves the caller of a ticketed User agent call, sliding the ticket's expiry.
@@ -119,6 +178,21 @@ impl Accounts {
             self.store.renew_ticket(id, renewed).await?;
         }
         Ok(())
+    }
+
+    /// The audit record of a lock that a wrong old password (not a log-in) set off.
+    pub(crate) async fn audit_lock(&self, ctx: &CallContext, target: i32) {
+        let event = AuditEvent {
+            at: ctx.now,
+            actor: None,
+            target: Some(target),
+            operation: "lockout".into(),
+            outcome: Outcome::Failure("account_locked".into()),
+            client: ctx.client.clone(),
+        };
+        if let Err(e) = self.store.record_audit(event).await {
+            tracing::error!(error = %e, "could not write the audit record of a lock");
+        }
     }
 
     async fn audit_login(&self, ctx: &CallContext, target: Option<i32>, outcome: Outcome) {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::associate::Associate;
 use crate::hasher::Hasher;
+use crate::lockout::RateLimiter;
 use crate::secret::Secret;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -54,6 +55,8 @@ pub struct Accounts {
     store: Arc<dyn Store>,
     hasher: Arc<Hasher>,
     settings: Arc<Settings>,
+    /// Log-in attempts per client address (this process only).
+    login_rate: Arc<RateLimiter>,
 }
 
 impl Accounts {
@@ -61,6 +64,7 @@ impl Accounts {
         Accounts {
             store,
             hasher,
+            login_rate: Arc::new(RateLimiter::new(settings.login_rate_per_minute)),
             settings: Arc::new(settings),
         }
     }

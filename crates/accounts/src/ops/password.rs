@@ -111,7 +111,7 @@ impl Accounts {
             let authority = change_over(&caller.associate, &target)?;
             let old_given = old.is_some_and(|o| !o.expose().is_empty());
             if authority == Authority::Own || old_given {
-                self.prove_old(&target, old).await?;
+                self.prove_old(ctx, &target, old, authority).await?;
             }
             let pw = new.cloned().unwrap_or_else(|| Secret::new(""));
             self.apply_password(&caller, ctx, &target, &pw, authority, operation)
@@ -135,20 +135,30 @@ impl Accounts {
             .await
     }
 
-    /// The old password must match; a mismatch costs one verification like a log-in.
+    /// The old password must match; a mismatch costs one verification like a log-in and
+    /// counts as a failed log-in towards the target's lock. While the target is locked, its
+    /// own old password is verified, then refused like a wrong one, so that a stolen ticket
+    /// cannot be used to go on guessing (an administrator's change is not held up).
     async fn prove_old(
         &self,
+        ctx: &CallContext,
         target: &Associate,
         old: Option<&Secret>,
+        authority: Authority,
     ) -> Result<(), AccountError> {
         let old = normalize(old.unwrap_or(&Secret::new("")));
         let verified = self
             .hasher
             .verify(&old, target.password_hash.as_deref())
             .await;
-        if verified.matches {
+        let locked = authority == Authority::Own && target.lock.is_locked(ctx.now);
+        if verified.matches && !locked {
             Ok(())
         } else {
+            let outcome = self.login_failure(target, ctx, locked).await;
+            if outcome == "account_locked" {
+                self.audit_lock(ctx, target.id).await;
+            }
             Err(AccountError::OldPasswordWrong)
         }
     }

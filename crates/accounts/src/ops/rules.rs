@@ -48,6 +48,7 @@ mod tests {
             retired: false,
             password_hash: None,
             must_change: false,
+            lock: Default::default(),
         }
     }
 

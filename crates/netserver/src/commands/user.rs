@@ -1,4 +1,4 @@
-//! `netserver user add|list|retire`: administration straight on the store.
+//! `netserver user add|list|retire|unlock`: administration straight on the store.
 
 use accounts::{parse_rights, Accounts, NewUser, Timestamp, UserType};
 
@@ -40,6 +40,20 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
             Ok(())
         }
         UserCommand::List => list(&accounts).await,
+        UserCommand::Unlock { name } => {
+            let now = Timestamp::now();
+            let was = accounts
+                .unlock_user(&name, now)
+                .await
+                .map_err(|e| e.public_message())?;
+            let state = if was.lock.is_locked(now) {
+                "was locked; it may log in again"
+            } else {
+                "was not locked; its failed log-ins are forgotten"
+            };
+            println!("Associate '{}' (id {}) {state}.", was.name, was.id);
+            Ok(())
+        }
         UserCommand::Retire { name } => {
             let retired = accounts
                 .retire_user(&name, Timestamp::now())
@@ -64,9 +78,16 @@ async fn list(accounts: &Accounts) -> Result<(), String> {
         "{:>6}  {:<20} {:<24} {:<9} {:<8} RIGHTS",
         "ID", "NAME", "FULL NAME", "TYPE", "STATUS"
     );
+    let now = Timestamp::now();
     for a in all {
         let rights: Vec<&str> = a.rights.iter().map(|r| r.as_str()).collect();
-        let status = if a.retired { "retired" } else { "active" };
+        let status = if a.retired {
+            "retired"
+        } else if a.lock.is_locked(now) {
+            "locked"
+        } else {
+            "active"
+        };
         println!(
             "{:>6}  {:<20} {:<24} {:<9} {:<8} {}",
             a.id,

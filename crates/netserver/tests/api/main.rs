@@ -6,6 +6,7 @@ mod cli;
 mod doc_example;
 mod family;
 mod helpers;
+mod lockout;
 mod online;
 mod policy_cli;
 mod protocol;

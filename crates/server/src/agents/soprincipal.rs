@@ -6,7 +6,10 @@ use soap::{Operation, SoapError};
 use crate::agents::{Body, Reply};
 
 /// `AuthenticateUsernamePassword(UserName, Password) → AuthenticateResponse`. A failed
-/// log-in is not an error: it answers `AuthenticationSucceeded=false`.
+/// log-in (a locked associate too) is not an error: it answers
+/// `AuthenticationSucceeded=false`. The per-address rate limit is: `Err(TooManyAttempts)`
+/// answers the same empty `AuthenticateResponse` beside `Succeeded=false` and an
+/// `ExceptionInfo` (or a fault, by setting), like every other domain error.
 pub async fn authenticate_username_password(
     accounts: &Accounts,
     op: &Operation,

@@ -18,6 +18,7 @@ use crate::error::OpenError;
 pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_password_history.sql")),
+    (3, include_str!("migrations/0003_lockout.sql")),
     (4, include_str!("migrations/0004_apps.sql")),
 ];
 

@@ -16,8 +16,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, NewApp, NewAssociate, PasswordChange, Store,
-    StoreError, TicketRecord, Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, FailureRecorded, LockoutSettings, NewApp,
+    NewAssociate, PasswordChange, Store, StoreError, TicketRecord, Timestamp,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;
@@ -160,6 +160,24 @@ impl Store for SqliteStore {
     async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError> {
         self.pool
             .run(move |c| queries::set_must_change(c, id, value))
+            .await
+    }
+
+    async fn record_login_failure(
+        &self,
+        id: AssociateId,
+        now: Timestamp,
+        settings: &LockoutSettings,
+    ) -> Result<Option<FailureRecorded>, StoreError> {
+        let settings = settings.clone();
+        self.pool
+            .run(move |c| queries::record_login_failure(c, id, now, &settings))
+            .await
+    }
+
+    async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError> {
+        self.pool
+            .run(move |c| queries::clear_login_failures(c, id))
             .await
     }
 

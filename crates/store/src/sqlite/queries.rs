@@ -3,14 +3,14 @@
 //! `BEGIN IMMEDIATE` transaction.
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, NewApp, NewAssociate, PasswordChange,
-    StoreError, TicketRecord, Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, FailureRecorded, LockoutSettings, NewApp,
+    NewAssociate, PasswordChange, StoreError, TicketRecord, Timestamp,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::rows::{
     self, backend, encode_rights, name_key, APP_COLUMNS, ASSOCIATE_COLUMNS, AUDIT_COLUMNS,
-    TICKET_COLUMNS,
+    LOCK_COLUMNS, TICKET_COLUMNS,
 };
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -215,6 +215,9 @@ pub(crate) fn commit_password_change(
     )
     .map_err(|e| backend("update password hash", &e))?;
     remember(&tx, change, old.as_deref())?;
+    if change.clear_lock {
+        clear_lock(&tx, change.associate_id)?;
+    }
     tx.execute(
         "DELETE FROM tickets WHERE associate_id = ?1 AND (?2 IS NULL OR id <> ?2)",
         params![change.associate_id, change.keep_ticket],
@@ -256,6 +259,55 @@ pub(crate) fn password_history(
         params![id, limit],
         |r| r.get(0).map_err(|e| backend("read password history", &e)),
     )
+}
+
+const CLEAR_LOCK: &str = "UPDATE associates
+     SET failed_logins = 0, first_failure_at = NULL, locked_until = NULL WHERE id = ?1";
+
+fn clear_lock(conn: &Connection, id: AssociateId) -> Result<usize> {
+    conn.execute(CLEAR_LOCK, [id])
+        .map_err(|e| backend("clear failed log-ins", &e))
+}
+
+/// One `BEGIN IMMEDIATE` transaction: read the state, apply the domain's rule, write it.
+/// The write lock is taken up front, so concurrent failures queue and each one counts.
+pub(crate) fn record_login_failure(
+    conn: &mut Connection,
+    id: AssociateId,
+    now: Timestamp,
+    settings: &LockoutSettings,
+) -> Result<Option<FailureRecorded>> {
+    let tx = begin(conn)?;
+    let before = optional_row(
+        &tx,
+        "read failed log-ins",
+        &format!("SELECT {LOCK_COLUMNS} FROM associates WHERE id = ?1"),
+        [id],
+        rows::lock_state,
+    )?;
+    let Some(before) = before else {
+        return Ok(None);
+    };
+    let after = before.after_failure(now, settings);
+    if after != before {
+        tx.execute(
+            "UPDATE associates SET failed_logins = ?1, first_failure_at = ?2, locked_until = ?3
+             WHERE id = ?4",
+            params![
+                after.failed_logins,
+                after.first_failure_at.map(|t| t.0),
+                after.locked_until.map(|t| t.0),
+                id
+            ],
+        )
+        .map_err(|e| backend("record failed log-in", &e))?;
+    }
+    commit(tx)?;
+    Ok(Some(FailureRecorded { before, after }))
+}
+
+pub(crate) fn clear_login_failures(conn: &Connection, id: AssociateId) -> Result<bool> {
+    Ok(clear_lock(conn, id)? > 0)
 }
 
 pub(crate) fn set_must_change(conn: &Connection, id: AssociateId, value: bool) -> Result<()> {

@@ -6,15 +6,18 @@
 //! value are rewritten without it.
 
 use accounts::{
-    parse_rights, AppRecord, Associate, AssociateId, AuditEvent, Outcome, Right, StoreError,
-    TicketRecord, Timestamp, UserType,
+    parse_rights, AppRecord, Associate, AssociateId, AuditEvent, LockState, Outcome, Right,
+    StoreError, TicketRecord, Timestamp, UserType,
 };
 use rusqlite::types::FromSql;
 use rusqlite::Row;
 
 /// Column list matching [`associate`].
 pub(crate) const ASSOCIATE_COLUMNS: &str =
-    "id, name, full_name, user_type, rights, retired, password_hash, must_change";
+    "id, name, full_name, user_type, rights, retired, password_hash, must_change, \
+     failed_logins, first_failure_at, locked_until";
+/// Column list matching [`lock_state`].
+pub(crate) const LOCK_COLUMNS: &str = "failed_logins, first_failure_at, locked_until";
 /// Column list matching [`ticket`].
 pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, expires_at";
 /// Column list matching [`app`].
@@ -96,6 +99,24 @@ pub(crate) fn associate(row: &Row<'_>) -> Result<Associate, StoreError> {
             get(row, 7, "associates.must_change")?,
             "associates.must_change",
         )?,
+        lock: lock_at(row, 8)?,
+    })
+}
+
+/// Decodes a row selected with [`LOCK_COLUMNS`].
+pub(crate) fn lock_state(row: &Row<'_>) -> Result<LockState, StoreError> {
+    lock_at(row, 0)
+}
+
+fn lock_at(row: &Row<'_>, first: usize) -> Result<LockState, StoreError> {
+    let failed: i64 = get(row, first, "associates.failed_logins")?;
+    let first_failure: Option<i64> = get(row, first + 1, "associates.first_failure_at")?;
+    let locked_until: Option<i64> = get(row, first + 2, "associates.locked_until")?;
+    Ok(LockState {
+        failed_logins: u32::try_from(failed)
+            .map_err(|_| undecodable("associates.failed_logins"))?,
+        first_failure_at: first_failure.map(Timestamp),
+        locked_until: locked_until.map(Timestamp),
     })
 }
 
