@@ -29,6 +29,7 @@ pub fn reply_response(version: SoapVersion, reply: Reply, faults: bool) -> Respo
             let headers = ResponseHeaders {
                 succeeded: true,
                 exception: None,
+                extra: Vec::new(),
             };
             xml(
                 version,
@@ -46,6 +47,7 @@ pub fn reply_response(version: SoapVersion, reply: Reply, faults: bool) -> Respo
             let headers = ResponseHeaders {
                 succeeded: false,
                 exception: Some(info),
+                extra: Vec::new(),
             };
             let bytes = soap::write_response(version, &headers, |w| reply.fallback.write(w));
             xml(version, StatusCode::OK, bytes)
