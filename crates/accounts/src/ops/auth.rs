@@ -19,11 +19,14 @@ impl Accounts {
         password: &Secret,
         ctx: &CallContext,
     ) -> Result<Option<Authenticated>, AccountError> {
-        if let Err(refused) = self.check_app(ctx, Agent::SoPrincipal).await {
-            self.audit_login(ctx, None, Outcome::Failure(refused.code().into()))
-                .await;
-            return Err(refused);
-        }
+        let app = match self.check_app(ctx, Agent::SoPrincipal).await {
+            Ok(app) => app,
+            Err(refused) => {
+                let outcome = Outcome::Failure(refused.code().into());
+                self.audit_login(ctx, None, None, outcome).await;
+                return Err(refused);
+            }
+        };
         let found = self.store.associate_by_name(name.trim()).await?;
         let password = normalize(password);
         let stored = found.as_ref().and_then(|a| a.password_hash.as_deref());
@@ -32,6 +35,7 @@ impl Accounts {
         let Some(associate) = usable.cloned() else {
             self.audit_login(
                 ctx,
+                app,
                 found.map(|a| a.id),
                 Outcome::Failure("login_failed".into()),
             )
@@ -46,7 +50,7 @@ impl Accounts {
         let issued = ticket::issue(associate.id, ctx.now, self.settings.ticket_ttl);
         let expires_at = issued.record.expires_at;
         self.store.insert_ticket(issued.record).await?;
-        self.audit_login(ctx, Some(associate.id), Outcome::Success)
+        self.audit_login(ctx, app, Some(associate.id), Outcome::Success)
             .await;
         Ok(Some(Authenticated {
             associate,
@@ -59,7 +63,7 @@ impl Accounts {
     /// The calling application is checked first (`check_app`), so every User operation,
     /// which all start here, is covered.
     pub async fn principal(&self, ctx: &CallContext) -> Result<Principal, AccountError> {
-        self.check_app(ctx, Agent::User).await?;
+        let app = self.check_app(ctx, Agent::User).await?;
         let presented = ctx
             .ticket
             .as_ref()
@@ -82,6 +86,7 @@ impl Accounts {
         Ok(Principal {
             associate,
             ticket_id: record.id,
+            app,
         })
     }
 
@@ -121,7 +126,13 @@ impl Accounts {
         Ok(())
     }
 
-    async fn audit_login(&self, ctx: &CallContext, target: Option<i32>, outcome: Outcome) {
+    async fn audit_login(
+        &self,
+        ctx: &CallContext,
+        app: Option<String>,
+        target: Option<i32>,
+        outcome: Outcome,
+    ) {
         let actor = if outcome == Outcome::Success {
             target
         } else {
@@ -134,6 +145,8 @@ impl Accounts {
             operation: "AuthenticateUsernamePassword".into(),
             outcome,
             client: ctx.client.clone(),
+            app,
+            operation_id: Some(ctx.operation_id.clone()),
         };
         if let Err(e) = self.store.record_audit(event).await {
             tracing::error!(error = %e, "could not write the audit record of a log-in");

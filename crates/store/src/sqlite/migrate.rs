@@ -19,6 +19,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_password_history.sql")),
     (4, include_str!("migrations/0004_apps.sql")),
+    (5, include_str!("migrations/0005_audit.sql")),
 ];
 
 /// The newest schema version this build knows.

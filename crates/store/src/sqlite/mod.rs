@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, NewApp, NewAssociate, PasswordChange, Store,
+    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, NewApp, NewAssociate, PasswordChange, Store,
     StoreError, TicketRecord, Timestamp,
 };
 use async_trait::async_trait;
@@ -218,6 +218,18 @@ impl Store for SqliteStore {
     async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
         self.pool
             .run(move |c| queries::recent_audit(c, limit))
+            .await
+    }
+
+    async fn audit_query(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {
+        self.pool
+            .run(move |c| queries::audit_query(c, &filter))
+            .await
+    }
+
+    async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.pool
+            .run(move |c| queries::purge_audit_before(c, before))
             .await
     }
 }
