@@ -159,8 +159,8 @@ mod tests {
                 ("k<".into(), "v&".into()),
             ],
         };
-        let text = String::from_utf8(write_response(SoapVersion::V12, &headers, |_| {}))
-            .expect("utf-8");
+        let text =
+            String::from_utf8(write_response(SoapVersion::V12, &headers, |_| {})).expect("utf-8");
         let ns = SERVICES88_NS;
         assert!(text.contains(&format!(
             "<ExtraInfo xmlns=\"{ns}\"><ExtraInfoNameValuePair><Key>OperationId</Key>\

@@ -16,8 +16,8 @@
 use std::sync::Arc;
 
 use accounts::{
-    AppRecord, AssociateId, AuditEvent, AuditFilter, NewApp, NewAssociate, Outcome, PasswordChange, Right,
-    Store, StoreError, TicketRecord, Timestamp, UserType,
+    AppRecord, AssociateId, AuditEvent, AuditFilter, NewApp, NewAssociate, Outcome, PasswordChange,
+    Right, Store, StoreError, TicketRecord, Timestamp, UserType,
 };
 
 /// Generates one `#[tokio::test]` per conformance check. `$factory` is a path to an
@@ -600,13 +600,12 @@ pub async fn audit_query_filters_and_orders(store: Arc<dyn Store>) {
         limit: 100,
     };
     assert!(store.audit_query(all).await.expect("query").is_empty());
-    let with = |at: i64, op: &str, actor: Option<AssociateId>, target: Option<AssociateId>| {
-        AuditEvent {
+    let with =
+        |at: i64, op: &str, actor: Option<AssociateId>, target: Option<AssociateId>| AuditEvent {
             actor,
             target,
             ..event(at, op)
-        }
-    };
+        };
     let events = [
         with(10, "a", Some(1), Some(2)),
         with(20, "b", None, Some(3)),
@@ -645,18 +644,33 @@ pub async fn audit_query_filters_and_orders(store: Arc<dyn Store>) {
     assert_eq!(query(AuditFilter { limit: 2, ..all }).await, ["e", "d"]);
     assert!(query(AuditFilter { limit: 0, ..all }).await.is_empty());
     let got = store.audit_query(all).await.expect("query");
-    assert_eq!(got[4], events[0], "every field survives, app and operation id too");
+    assert_eq!(
+        got[4], events[0],
+        "every field survives, app and operation id too"
+    );
     assert_eq!(got[4].operation_id.as_deref(), Some("op-a-10"));
     assert_eq!(got[4].app.as_deref(), Some("Partner app"));
 }
 
 /// The retention sweep deletes strictly older records and answers how many.
 pub async fn audit_purge_deletes_only_older_records(store: Arc<dyn Store>) {
-    assert_eq!(store.purge_audit_before(Timestamp(100)).await.expect("purge"), 0);
+    assert_eq!(
+        store
+            .purge_audit_before(Timestamp(100))
+            .await
+            .expect("purge"),
+        0
+    );
     for (at, op) in [(10, "old"), (99, "older"), (100, "edge"), (200, "new")] {
         store.record_audit(event(at, op)).await.expect("record");
     }
-    assert_eq!(store.purge_audit_before(Timestamp(100)).await.expect("purge"), 2);
+    assert_eq!(
+        store
+            .purge_audit_before(Timestamp(100))
+            .await
+            .expect("purge"),
+        2
+    );
     let left: Vec<String> = store
         .recent_audit(10)
         .await
@@ -665,7 +679,13 @@ pub async fn audit_purge_deletes_only_older_records(store: Arc<dyn Store>) {
         .map(|e| e.operation)
         .collect();
     assert_eq!(left, ["new", "edge"]);
-    assert_eq!(store.purge_audit_before(Timestamp(100)).await.expect("purge"), 0);
+    assert_eq!(
+        store
+            .purge_audit_before(Timestamp(100))
+            .await
+            .expect("purge"),
+        0
+    );
 }
 
 /// Many tasks at once: writes and reads all succeed (no "database is locked").

@@ -16,8 +16,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, NewApp, NewAssociate, PasswordChange, Store,
-    StoreError, TicketRecord, Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, NewApp, NewAssociate,
+    PasswordChange, Store, StoreError, TicketRecord, Timestamp,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;

@@ -3,8 +3,8 @@
 //! `BEGIN IMMEDIATE` transaction.
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, NewApp, NewAssociate, PasswordChange,
-    StoreError, TicketRecord, Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, NewApp, NewAssociate,
+    PasswordChange, StoreError, TicketRecord, Timestamp,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
@@ -395,11 +395,7 @@ pub(crate) fn audit_query(conn: &Connection, filter: &AuditFilter) -> Result<Vec
                AND (?2 IS NULL OR actor = ?2 OR target = ?2)
              ORDER BY at DESC, id DESC LIMIT ?3"
         ),
-        params![
-            filter.since.map(|t| t.0),
-            filter.associate_id,
-            filter.limit
-        ],
+        params![filter.since.map(|t| t.0), filter.associate_id, filter.limit],
         rows::audit_event,
     )
 }

@@ -20,7 +20,8 @@ pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, e
 /// Column list matching [`app`].
 pub(crate) const APP_COLUMNS: &str = "id, name, digest, user_management, created_at, revoked_at";
 /// Column list matching [`audit_event`].
-pub(crate) const AUDIT_COLUMNS: &str = "at, actor, target, operation, outcome, client, app, operation_id";
+pub(crate) const AUDIT_COLUMNS: &str =
+    "at, actor, target, operation, outcome, client, app, operation_id";
 
 /// A description of a rusqlite error that contains no parameter or column values.
 pub(crate) fn describe(e: &rusqlite::Error) -> String {
