@@ -13,8 +13,23 @@ pub struct AuditEvent {
     /// Operation name, e.g. `SetPassword`, `AuthenticateUsernamePassword`, `user add`.
     pub operation: String,
     pub outcome: Outcome,
-    /// Client address as the transport saw it.
+    /// Client address as the transport saw it; `cli` for the administrative verbs.
     pub client: Option<String>,
+    /// The calling application's name, when it is known (registered apps in Online mode).
+    pub app: Option<String>,
+    /// The id of the request that wrote the record, as returned to the caller.
+    pub operation_id: Option<String>,
+}
+
+/// Which audit events to read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AuditFilter {
+    /// Only events at or after this time.
+    pub since: Option<Timestamp>,
+    /// Only events whose actor or target is this associate.
+    pub associate_id: Option<AssociateId>,
+    /// At most this many, the newest.
+    pub limit: u32,
 }
 
 /// `Success`, or the stable error code of the failure.

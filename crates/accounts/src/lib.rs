@@ -22,7 +22,7 @@ mod time;
 
 pub use app::{Agent, AppRecord, NewApp};
 pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, UserType};
-pub use audit::{AuditEvent, Outcome};
+pub use audit::{AuditEvent, AuditFilter, Outcome};
 pub use error::{AccountError, StoreError};
 pub use hasher::{Hasher, KdfParams, Verified};
 pub use lockout::{FailureRecorded, LockState, LockoutSettings, RateLimiter};

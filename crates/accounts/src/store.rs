@@ -6,7 +6,7 @@ use async_trait::async_trait;
 
 use crate::app::{AppRecord, NewApp};
 use crate::associate::{Associate, AssociateId, NewAssociate};
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, AuditFilter};
 use crate::error::StoreError;
 use crate::lockout::{FailureRecorded, LockoutSettings};
 use crate::time::Timestamp;
@@ -99,4 +99,9 @@ pub trait Store: Send + Sync + 'static {
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError>;
     /// The newest `limit` audit events, newest first.
     async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
+    /// The audit events that pass `filter`, newest first (by time, then by insertion).
+    async fn audit_query(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
+    /// The retention sweep: deletes the events older than `before` (strictly), and answers
+    /// how many. Nothing else ever updates or deletes an audit record.
+    async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError>;
 }

@@ -1,4 +1,5 @@
-//! The command line: `serve`, `user …` and `app …` (administration on the store), `client …`
+//! The command line: `serve`, `user …` and `app …` (administration on the store), `audit`
+//! (the audit trail), `client …`
 //! (a SOAP client of a running server) and `policy …` (the configured password policy).
 //! `--listen`, `--database` and `--config` are shared by all and also read from
 //! `NETSERVER_LISTEN`, `NETSERVER_DATABASE`, `NETSERVER_CONFIG`.
@@ -50,9 +51,28 @@ pub enum Command {
     /// Talk SOAP to a running server
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Print the audit trail, newest first
+    Audit(AuditArgs),
     /// Try passwords against the configured password policy, or show it
     #[command(subcommand)]
     Policy(PolicyCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only records at or after this time: seconds since 1970 or RFC 3339
+    /// (2024-05-01T12:00:00Z)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only records whose actor or target is the associate with this log-in name
+    #[arg(long)]
+    pub associate: Option<String>,
+    /// At most this many records
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// One JSON object per line instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

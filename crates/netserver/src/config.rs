@@ -35,7 +35,20 @@ pub struct FileConfig {
     pub soap: SoapSection,
     #[serde(default)]
     pub lockout: LockoutSection,
+    #[serde(default)]
+    pub audit: AuditSection,
 }
+
+/// The audit trail's retention.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSection {
+    /// Records older than this many days are swept by `serve`; 0 keeps them forever.
+    pub retention_days: Option<u32>,
+}
+
+/// Days an audit record is kept when the file does not say.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 365;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,6 +176,13 @@ impl FileConfig {
         })
     }
 
+    /// `[audit] retention_days`, or its default; 0 means keep forever.
+    pub fn audit_retention_days(&self) -> u32 {
+        self.audit
+            .retention_days
+            .unwrap_or(DEFAULT_AUDIT_RETENTION_DAYS)
+    }
+
     pub fn mode(&self) -> Result<Mode, String> {
         self.mode
             .as_deref()
@@ -213,6 +233,14 @@ mod tests {
         let bad: FileConfig = toml::from_str("mode = \"cloud\"\n").unwrap();
         assert!(bad.settings().unwrap_err().contains("mode"));
         assert!(toml::from_str::<FileConfig>("[online]\nuser_agent = true\n").is_err());
+    }
+
+    #[test]
+    fn audit_retention_defaults_to_a_year() {
+        assert_eq!(FileConfig::default().audit_retention_days(), 365);
+        let f: FileConfig = toml::from_str("[audit]\nretention_days = 0\n").unwrap();
+        assert_eq!(f.audit_retention_days(), 0);
+        assert!(toml::from_str::<FileConfig>("[audit]\nretention = 3\n").is_err());
     }
 
     #[test]

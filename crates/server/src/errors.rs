@@ -23,12 +23,19 @@ pub fn fault_response(fault: &Fault, status: StatusCode) -> Response {
     xml(fault.version, status, soap::write_fault(fault, None))
 }
 
-pub fn reply_response(version: SoapVersion, reply: Reply, faults: bool) -> Response {
+/// `extra` goes into the `ExtraInfo` header of a response (not of a fault).
+pub fn reply_response(
+    version: SoapVersion,
+    reply: Reply,
+    faults: bool,
+    extra: Vec<(String, String)>,
+) -> Response {
     match reply.result {
         Ok(body) => {
             let headers = ResponseHeaders {
                 succeeded: true,
                 exception: None,
+                extra,
             };
             xml(
                 version,
@@ -46,6 +53,7 @@ pub fn reply_response(version: SoapVersion, reply: Reply, faults: bool) -> Respo
             let headers = ResponseHeaders {
                 succeeded: false,
                 exception: Some(info),
+                extra,
             };
             let bytes = soap::write_response(version, &headers, |w| reply.fallback.write(w));
             xml(version, StatusCode::OK, bytes)

@@ -3,19 +3,36 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use accounts::{CallContext, Secret, Timestamp};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use soap::{Fault, SoapError, SoapVersion};
 
 use crate::agents;
 use crate::errors;
 use crate::routes::{parse_path, Endpoint};
-use crate::wsdl;
+use crate::wsdl::{self, Service};
 use crate::AppState;
+
+/// The HTTP response header that carries a SOAP call's operation id.
+pub const OPERATION_ID_HEADER: HeaderName = HeaderName::from_static("x-operation-id");
+/// The `ExtraInfo` key that carries it in the SOAP response headers.
+pub const OPERATION_ID_KEY: &str = "OperationId";
+
+/// A fresh operation id: 128 random bits as 32 lowercase hex digits.
+fn new_operation_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// How one SOAP call ended, for its log line.
+struct Outcome {
+    operation: Option<String>,
+    code: &'static str,
+}
 
 pub async fn handle(
     State(state): State<Arc<AppState>>,
@@ -36,7 +53,7 @@ pub async fn handle(
     };
     match *request.method() {
         Method::GET | Method::HEAD => describe(&endpoint, &request),
-        Method::POST => soap_call(&state, &endpoint, peer, request).await,
+        Method::POST => logged_soap_call(&state, &endpoint, peer, request).await,
         _ => (
             StatusCode::METHOD_NOT_ALLOWED,
             [(header::ALLOW, "GET, HEAD, POST")],
@@ -77,19 +94,59 @@ fn address(endpoint: &Endpoint, headers: &HeaderMap) -> String {
     format!("http://{host}{}", endpoint.svc_path)
 }
 
-async fn soap_call(
+/// One SOAP call under its operation id: the id goes into the `X-Operation-Id` header of
+/// every answer and into the one log line per call, which names the service, operation,
+/// status, outcome code and duration, and never a value of the request.
+async fn logged_soap_call(
     state: &AppState,
     endpoint: &Endpoint,
     peer: SocketAddr,
     request: Request,
 ) -> Response {
+    let started = Instant::now();
+    let op_id = new_operation_id();
+    let (mut response, outcome) = soap_call(state, endpoint, peer, request, &op_id).await;
+    if let Ok(value) = HeaderValue::from_str(&op_id) {
+        response.headers_mut().insert(OPERATION_ID_HEADER, value);
+    }
+    tracing::info!(
+        op_id = %op_id,
+        service = service_name(endpoint.service),
+        operation = outcome.operation.as_deref().unwrap_or("-"),
+        status = response.status().as_u16(),
+        outcome = outcome.code,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "soap call"
+    );
+    response
+}
+
+fn service_name(service: Service) -> &'static str {
+    match service {
+        Service::User => "User",
+        Service::SoPrincipal => "SoPrincipal",
+    }
+}
+
+async fn soap_call(
+    state: &AppState,
+    endpoint: &Endpoint,
+    peer: SocketAddr,
+    request: Request,
+    op_id: &str,
+) -> (Response, Outcome) {
+    let refused = |code: &'static str| Outcome {
+        operation: None,
+        code,
+    };
     let headers = request.headers().clone();
     let content_type = header_str(&headers, header::CONTENT_TYPE);
     let hint = SoapVersion::from_content_type(content_type.unwrap_or(""));
     if let Some(ct) = content_type {
         if !acceptable_content_type(ct) {
             let fault = Fault::new(hint, SoapError::UnsupportedMediaType(ct.to_owned()));
-            return errors::fault_response(&fault, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+            let response = errors::fault_response(&fault, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+            return (response, refused(fault.error.code()));
         }
     }
     let limit = state.config.limits.max_bytes;
@@ -97,13 +154,15 @@ async fn soap_call(
         Ok(b) => b,
         Err(_) => {
             let fault = Fault::new(hint, SoapError::TooLarge { limit });
-            return errors::fault_response(&fault, StatusCode::PAYLOAD_TOO_LARGE);
+            let response = errors::fault_response(&fault, StatusCode::PAYLOAD_TOO_LARGE);
+            return (response, refused(fault.error.code()));
         }
     };
     let parsed = match soap::parse_request(&body, hint, &state.config.limits) {
         Ok(r) => r,
-        Err(fault) => return errors::fault_status(&fault),
+        Err(fault) => return (errors::fault_status(&fault), refused(fault.error.code())),
     };
+    let operation = Some(parsed.operation.name.clone());
     let soap_action = header_str(&headers, "soapaction");
     if let Some(action) = soap::action_from_headers(content_type, soap_action) {
         if !action_names(&action, &parsed.operation.name) {
@@ -111,18 +170,41 @@ async fn soap_call(
                 action,
                 operation: parsed.operation.name.clone(),
             };
-            return errors::fault_status(&Fault::new(parsed.version, error));
+            let fault = Fault::new(parsed.version, error);
+            let outcome = Outcome {
+                operation,
+                code: fault.error.code(),
+            };
+            return (errors::fault_status(&fault), outcome);
         }
     }
     let ctx = CallContext {
         ticket: parsed.headers.ticket.clone().map(Secret::new),
         app_token: parsed.headers.application_token.clone().map(Secret::new),
         client: Some(peer.ip().to_string()),
+        operation_id: op_id.to_owned(),
         now: Timestamp::now(),
     };
     match agents::call(&state.accounts, endpoint.service, &parsed, &ctx).await {
-        Ok(reply) => errors::reply_response(parsed.version, reply, state.config.faults),
-        Err(error) => errors::fault_status(&Fault::new(parsed.version, error)),
+        Ok(reply) => {
+            let code = match &reply.result {
+                Ok(agents::Body::Authenticate(None)) => "login_failed",
+                Ok(_) => "success",
+                Err(error) => error.code(),
+            };
+            let extra = vec![(OPERATION_ID_KEY.to_owned(), op_id.to_owned())];
+            let response =
+                errors::reply_response(parsed.version, reply, state.config.faults, extra);
+            (response, Outcome { operation, code })
+        }
+        Err(error) => {
+            let fault = Fault::new(parsed.version, error);
+            let outcome = Outcome {
+                operation,
+                code: fault.error.code(),
+            };
+            (errors::fault_status(&fault), outcome)
+        }
     }
 }
 

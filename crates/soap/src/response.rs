@@ -23,22 +23,24 @@ pub struct ExceptionInfo {
     pub parameters: Vec<(String, String)>,
 }
 
-/// The Services88 response headers that vary; `ExtraInfo` and `TimeZone` are always nil.
+/// The Services88 response headers that vary; `TimeZone` is always nil.
 #[derive(Clone, Debug, Default)]
 pub struct ResponseHeaders {
     /// The `Succeeded` header.
     pub succeeded: bool,
     /// The `ExceptionInfo` header; nil when None.
     pub exception: Option<ExceptionInfo>,
+    /// The `ExtraInfo` header's key/value pairs, in order; nil when empty.
+    pub extra: Vec<(String, String)>,
 }
 
 /// Room for a typical response in one allocation.
 const RESPONSE_CAPACITY: usize = 1024;
 
-/// A complete envelope: <Envelope xmlns=version ns><Header> ExceptionInfo?, ExtraInfo(nil), Succeeded, TimeZone(nil) </Header><Body> (body) </Body></Envelope>
+/// A complete envelope: <Envelope xmlns=version ns><Header> ExceptionInfo?, ExtraInfo?, Succeeded, TimeZone(nil) </Header><Body> (body) </Body></Envelope>
 ///
 /// Header blocks are in SERVICES88_NS in this order: ExceptionInfo (nil when None),
-/// ExtraInfo (nil), Succeeded, TimeZone (nil). `body` writes the Body's content, which
+/// ExtraInfo (nil when empty), Succeeded, TimeZone (nil). `body` writes the Body's content, which
 /// must declare its own namespace, e.g.
 /// `<SetPasswordResponse xmlns="…Services88"><Response>true</Response></SetPasswordResponse>`.
 /// The `xsi` prefix is declared on the Envelope, so `body` may use [`XmlWriter::nil`].
@@ -55,7 +57,7 @@ pub fn write_response(
         Some(info) => write_exception_info(&mut w, info),
         None => w.nil_with("ExceptionInfo", &ns),
     }
-    w.nil_with("ExtraInfo", &ns);
+    write_extra_info(&mut w, &headers.extra);
     w.leaf_with(
         "Succeeded",
         &ns,
@@ -68,6 +70,23 @@ pub fn write_response(
     w.close("s:Body");
     w.close("s:Envelope");
     w.into_bytes()
+}
+
+/// `<ExtraInfo xmlns="Services88">` as an `SoExtraInfo` dictionary, or nil when empty.
+fn write_extra_info(w: &mut XmlWriter, extra: &[(String, String)]) {
+    let ns = [("xmlns", SERVICES88_NS)];
+    if extra.is_empty() {
+        w.nil_with("ExtraInfo", &ns);
+        return;
+    }
+    w.open_with("ExtraInfo", &ns);
+    for (key, value) in extra {
+        w.open("ExtraInfoNameValuePair");
+        w.leaf("Key", key);
+        w.leaf("Value", value);
+        w.close("ExtraInfoNameValuePair");
+    }
+    w.close("ExtraInfo");
 }
 
 /// The XML declaration and `<s:Envelope xmlns:s=… xmlns:xsi=…>`.
@@ -108,6 +127,7 @@ mod tests {
             &ResponseHeaders {
                 succeeded: true,
                 exception: None,
+                extra: Vec::new(),
             },
             |w| {
                 w.open_with("SetPasswordResponse", &[("xmlns", SERVICES88_NS)]);
@@ -127,5 +147,25 @@ mod tests {
              </SetPasswordResponse></s:Body></s:Envelope>"
         );
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn extra_info_pairs_are_written_escaped_in_order() {
+        let headers = ResponseHeaders {
+            succeeded: true,
+            exception: None,
+            extra: vec![
+                ("OperationId".into(), "abc".into()),
+                ("k<".into(), "v&".into()),
+            ],
+        };
+        let text =
+            String::from_utf8(write_response(SoapVersion::V12, &headers, |_| {})).expect("utf-8");
+        let ns = SERVICES88_NS;
+        assert!(text.contains(&format!(
+            "<ExtraInfo xmlns=\"{ns}\"><ExtraInfoNameValuePair><Key>OperationId</Key>\
+             <Value>abc</Value></ExtraInfoNameValuePair><ExtraInfoNameValuePair>\
+             <Key>k&lt;</Key><Value>v&amp;</Value></ExtraInfoNameValuePair></ExtraInfo>"
+        )));
     }
 }

@@ -62,6 +62,7 @@ fn response_shape_and_header_order() {
                 &ResponseHeaders {
                     succeeded,
                     exception: None,
+                    extra: Vec::new(),
                 },
                 |w| set_password_response(w, succeeded),
             );
@@ -161,6 +162,7 @@ fn response_with_exception_info() {
     let headers = ResponseHeaders {
         succeeded: false,
         exception: Some(info.clone()),
+        extra: Vec::new(),
     };
     let out = write_response(SoapVersion::V12, &headers, |w| {
         w.nil_with("SetPasswordResponse", &[("xmlns", S88)])

@@ -100,7 +100,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -279,4 +279,25 @@ async fn the_schema_enforces_its_constraints() {
 async fn stores_are_debug_without_secrets() {
     let store = SqliteStore::open_in_memory().unwrap();
     assert!(format!("{store:?}").contains(":memory:"));
+}
+
+#[tokio::test]
+async fn audit_rows_written_before_version_5_read_back_without_app_or_operation_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ns.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO audit (at, actor, target, operation, outcome, client)
+         VALUES (5, NULL, 7, 'user add', 'success', 'cli')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let events = store.recent_audit(10).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].target, Some(7));
+    assert_eq!(events[0].app, None);
+    assert_eq!(events[0].operation_id, None);
 }

@@ -123,6 +123,8 @@ impl Accounts {
             operation: operation.into(),
             outcome: Outcome::Success,
             client: Some("cli".into()),
+            app: None,
+            operation_id: None,
         };
         Ok(self.store.record_audit(event).await?)
     }

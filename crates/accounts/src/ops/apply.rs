@@ -97,6 +97,8 @@ impl Accounts {
                 operation: operation.into(),
                 outcome: Outcome::Success,
                 client: ctx.client.clone(),
+                app: caller.app.clone(),
+                operation_id: Some(ctx.operation_id.clone()),
             },
             must_change: imposed && self.settings.policy.must_change_on_admin_set,
             history_keep: self.settings.policy.history.saturating_sub(1),

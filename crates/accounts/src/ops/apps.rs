@@ -13,9 +13,14 @@ impl Accounts {
     /// Whether the calling application may use `agent`. On-site installations do not
     /// look at tokens at all. Online: the token must belong to a registered, unrevoked
     /// app; the User agent must be enabled and the app must have user management.
-    pub async fn check_app(&self, ctx: &CallContext, agent: Agent) -> Result<(), AccountError> {
+    /// Answers the app's name in Online mode, for the audit trail.
+    pub async fn check_app(
+        &self,
+        ctx: &CallContext,
+        agent: Agent,
+    ) -> Result<Option<String>, AccountError> {
         if self.settings.mode == Mode::Onsite {
-            return Ok(());
+            return Ok(None);
         }
         let token = ctx
             .app_token
@@ -37,7 +42,7 @@ impl Accounts {
                 return Err(AccountError::PartnerAppRestricted);
             }
         }
-        Ok(())
+        Ok(Some(app.name))
     }
 
     /// Registers an application and returns its token, the only time it exists in clear.
@@ -83,6 +88,8 @@ impl Accounts {
             operation: operation.into(),
             outcome: Outcome::Success,
             client: Some("cli".into()),
+            app: None,
+            operation_id: None,
         };
         Ok(self.store.record_audit(event).await?)
     }

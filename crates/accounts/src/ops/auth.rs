@@ -23,16 +23,19 @@ impl Accounts {
         password: &Secret,
         ctx: &CallContext,
     ) -> Result<Option<Authenticated>, AccountError> {
-        if let Err(refused) = self.check_app(ctx, Agent::SoPrincipal).await {
-            self.audit_login(ctx, None, Outcome::Failure(refused.code().into()))
-                .await;
-            return Err(refused);
-        }
+        let app = match self.check_app(ctx, Agent::SoPrincipal).await {
+            Ok(app) => app,
+            Err(refused) => {
+                let outcome = Outcome::Failure(refused.code().into());
+                self.audit_login(ctx, None, None, outcome).await;
+                return Err(refused);
+            }
+        };
         if let Some(client) = &ctx.client {
             if !self.login_rate.allow(client, ctx.now) {
                 tracing::warn!(client = %client, "log-in rate limit reached");
-                self.audit_login(ctx, None, Outcome::Failure("too_many_attempts".into()))
-                    .await;
+                let outcome = Outcome::Failure("too_many_attempts".into());
+                self.audit_login(ctx, app, None, outcome).await;
                 return Err(AccountError::TooManyAttempts);
             }
         }
@@ -42,14 +45,14 @@ impl Accounts {
         let verified = self.hasher.verify(&password, stored).await;
         let Some(found) = found else {
             // No row to count the failure on; the verification above cost the same work.
-            self.audit_login(ctx, None, Outcome::Failure("login_failed".into()))
-                .await;
+            let outcome = Outcome::Failure("login_failed".into());
+            self.audit_login(ctx, app, None, outcome).await;
             return Ok(None);
         };
         let locked = found.lock.is_locked(ctx.now);
         if locked || found.retired || !verified.matches {
             let outcome = self.login_failure(&found, ctx, locked).await;
-            self.audit_login(ctx, Some(found.id), Outcome::Failure(outcome.into()))
+            self.audit_login(ctx, app, Some(found.id), Outcome::Failure(outcome.into()))
                 .await;
             return Ok(None);
         }
@@ -65,7 +68,7 @@ impl Accounts {
         let issued = ticket::issue(associate.id, ctx.now, self.settings.ticket_ttl);
         let expires_at = issued.record.expires_at;
         self.store.insert_ticket(issued.record).await?;
-        self.audit_login(ctx, Some(associate.id), Outcome::Success)
+        self.audit_login(ctx, app, Some(associate.id), Outcome::Success)
             .await;
         Ok(Some(Authenticated {
             associate,
@@ -118,7 +121,7 @@ impl Accounts {
     /// The calling application is checked first (`check_app`), so every User operation,
     /// which all start here, is covered.
     pub async fn principal(&self, ctx: &CallContext) -> Result<Principal, AccountError> {
-        self.check_app(ctx, Agent::User).await?;
+        let app = self.check_app(ctx, Agent::User).await?;
         let presented = ctx
             .ticket
             .as_ref()
@@ -141,6 +144,7 @@ impl Accounts {
         Ok(Principal {
             associate,
             ticket_id: record.id,
+            app,
         })
     }
 
@@ -189,13 +193,21 @@ impl Accounts {
             operation: "lockout".into(),
             outcome: Outcome::Failure("account_locked".into()),
             client: ctx.client.clone(),
+            app: None,
+            operation_id: Some(ctx.operation_id.clone()),
         };
         if let Err(e) = self.store.record_audit(event).await {
             tracing::error!(error = %e, "could not write the audit record of a lock");
         }
     }
 
-    async fn audit_login(&self, ctx: &CallContext, target: Option<i32>, outcome: Outcome) {
+    async fn audit_login(
+        &self,
+        ctx: &CallContext,
+        app: Option<String>,
+        target: Option<i32>,
+        outcome: Outcome,
+    ) {
         let actor = if outcome == Outcome::Success {
             target
         } else {
@@ -208,6 +220,8 @@ impl Accounts {
             operation: "AuthenticateUsernamePassword".into(),
             outcome,
             client: ctx.client.clone(),
+            app,
+            operation_id: Some(ctx.operation_id.clone()),
         };
         if let Err(e) = self.store.record_audit(event).await {
             tracing::error!(error = %e, "could not write the audit record of a log-in");

@@ -31,6 +31,8 @@ pub struct CallContext {
     pub app_token: Option<Secret>,
     /// The client's address as the transport saw it, for the audit trail.
     pub client: Option<String>,
+    /// The request's id: in every audit record it writes, and returned to the caller.
+    pub operation_id: String,
     pub now: Timestamp,
 }
 
@@ -39,6 +41,8 @@ pub struct CallContext {
 pub struct Principal {
     pub associate: Associate,
     pub ticket_id: String,
+    /// The calling application's name, when known.
+    pub app: Option<String>,
 }
 
 /// A successful log-in.

@@ -203,6 +203,8 @@ impl Accounts {
                 operation: operation.into(),
                 outcome: Outcome::Failure(error.code().into()),
                 client: ctx.client.clone(),
+                app: caller.app.clone(),
+                operation_id: Some(ctx.operation_id.clone()),
             };
             if let Err(e) = self.store.record_audit(event).await {
                 tracing::error!(error = %e, "could not write an audit record");

@@ -66,7 +66,7 @@ async fn list(accounts: &Accounts) -> Result<(), String> {
 }
 
 /// `YYYY-MM-DD HH:MM:SS` in UTC, from seconds since the Unix epoch.
-fn utc(secs: i64) -> String {
+pub(crate) fn utc(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil-from-days (proleptic Gregorian), after Howard Hinnant's algorithm.

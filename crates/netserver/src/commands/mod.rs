@@ -1,6 +1,7 @@
 //! One module per subcommand group; each returns `Err(message)` for the user to read.
 
 mod app;
+mod audit;
 mod client;
 mod password;
 mod policy;
@@ -15,6 +16,7 @@ pub async fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Serve => serve::run(resolved).await,
         Command::User(cmd) => user::run(resolved, cmd).await,
         Command::App(cmd) => app::run(resolved, cmd).await,
+        Command::Audit(args) => audit::run(resolved, args).await,
         Command::Client(cmd) => client::run(cmd).await,
         Command::Policy(cmd) => policy::run(resolved, cmd),
     }

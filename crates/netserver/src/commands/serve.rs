@@ -25,6 +25,8 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
             cfg.listen, admin.id
         );
     }
+    let _sweeper =
+        wiring::spawn_audit_sweeper(accounts.store().clone(), cfg.file.audit_retention_days());
     let running = wiring::start(&cfg.listen, accounts, cfg.file.server()).await?;
     tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
     println!("netserver listening on http://{}", running.addr);
@@ -47,6 +49,8 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only for a terminal, so that a log file holds plain `key=value` text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -59,5 +63,16 @@ mod tests {
             "postgres://<redacted>@db/x"
         );
         assert_eq!(crate::wiring::redact_url("sqlite://a.db"), "sqlite://a.db");
+    }
+
+    #[test]
+    fn the_audit_cutoff_is_retention_days_before_now() {
+        use accounts::Timestamp;
+        let now = Timestamp(1_000_000);
+        assert_eq!(
+            crate::wiring::audit_cutoff(now, 2),
+            Some(Timestamp(1_000_000 - 2 * 86_400))
+        );
+        assert_eq!(crate::wiring::audit_cutoff(now, 0), None);
     }
 }

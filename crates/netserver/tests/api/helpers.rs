@@ -160,6 +160,19 @@ impl TestApp {
     }
 }
 
+/// The body with the `OperationId` value of its `ExtraInfo` blanked, for comparing answers.
+pub fn mask_operation_id(body: &str) -> String {
+    const KEY: &str = "<Key>OperationId</Key><Value>";
+    match body.find(KEY) {
+        Some(at) => {
+            let start = at + KEY.len();
+            let end = start + body[start..].find('<').unwrap_or(0);
+            format!("{}{}", &body[..start], &body[end..])
+        }
+        None => body.to_owned(),
+    }
+}
+
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -1,6 +1,7 @@
 //! The one integration-test binary: a real netserver on port 0 over real HTTP, a fresh
 //! SQLite store per test, cheap Argon2id parameters.
 
+mod audit;
 mod auth;
 mod cli;
 mod doc_example;

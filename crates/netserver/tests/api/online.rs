@@ -327,7 +327,7 @@ fn the_client_sends_its_app_token_and_no_token_reaches_the_log() {
         "{}",
         err(&without)
     );
-    let wrong = login(&["--app-token", &revoked_token]);
+    let wrong = login(&[&format!("--app-token={revoked_token}")]);
     assert!(!wrong.status.success());
     assert!(
         err(&wrong).contains("SoInvalidApplicationTokenException"),
@@ -335,7 +335,7 @@ fn the_client_sends_its_app_token_and_no_token_reaches_the_log() {
         err(&wrong)
     );
     assert!(!err(&wrong).contains(&revoked_token));
-    let ok = login(&["--app-token", &token, "--soap12"]);
+    let ok = login(&[&format!("--app-token={token}"), "--soap12"]);
     assert!(ok.status.success(), "{}", err(&ok));
     let ticket = out(&ok).trim().to_owned();
     assert!(ticket.starts_with("7T:"));
@@ -351,8 +351,8 @@ fn the_client_sends_its_app_token_and_no_token_reaches_the_log() {
             "--associate-id",
             "1",
             "--password-stdin",
-            "--app-token",
-            &token,
+            // `=`: a token may begin with `-`, which would read as a flag.
+            &format!("--app-token={token}"),
         ],
         "brand-new-password\n",
     );

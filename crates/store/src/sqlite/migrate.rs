@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_password_history.sql")),
     (3, include_str!("migrations/0003_lockout.sql")),
     (4, include_str!("migrations/0004_apps.sql")),
+    (5, include_str!("migrations/0005_audit.sql")),
 ];
 
 /// The newest schema version this build knows.

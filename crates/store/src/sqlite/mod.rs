@@ -16,8 +16,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, FailureRecorded, LockoutSettings, NewApp,
-    NewAssociate, PasswordChange, Store, StoreError, TicketRecord, Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, FailureRecorded, LockoutSettings,
+    NewApp, NewAssociate, PasswordChange, Store, StoreError, TicketRecord, Timestamp,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;
@@ -236,6 +236,18 @@ impl Store for SqliteStore {
     async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
         self.pool
             .run(move |c| queries::recent_audit(c, limit))
+            .await
+    }
+
+    async fn audit_query(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {
+        self.pool
+            .run(move |c| queries::audit_query(c, &filter))
+            .await
+    }
+
+    async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.pool
+            .run(move |c| queries::purge_audit_before(c, before))
             .await
     }
 }

@@ -3,8 +3,8 @@
 //! `BEGIN IMMEDIATE` transaction.
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, FailureRecorded, LockoutSettings, NewApp,
-    NewAssociate, PasswordChange, StoreError, TicketRecord, Timestamp,
+    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, FailureRecorded, LockoutSettings,
+    NewApp, NewAssociate, PasswordChange, StoreError, TicketRecord, Timestamp,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
@@ -59,8 +59,8 @@ fn all_rows<T>(
 
 fn write_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
     conn.execute(
-        "INSERT INTO audit (at, actor, target, operation, outcome, client)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit (at, actor, target, operation, outcome, client, app, operation_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             event.at.0,
             event.actor,
@@ -68,6 +68,8 @@ fn write_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
             event.operation,
             event.outcome.as_str(),
             event.client,
+            event.app,
+            event.operation_id,
         ],
     )
     .map_err(|e| backend("insert audit", &e))?;
@@ -433,4 +435,27 @@ pub(crate) fn recent_audit(conn: &Connection, limit: u32) -> Result<Vec<AuditEve
         [limit],
         rows::audit_event,
     )
+}
+
+pub(crate) fn audit_query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+    all_rows(
+        conn,
+        "query audit",
+        &format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit
+             WHERE (?1 IS NULL OR at >= ?1)
+               AND (?2 IS NULL OR actor = ?2 OR target = ?2)
+             ORDER BY at DESC, id DESC LIMIT ?3"
+        ),
+        params![filter.since.map(|t| t.0), filter.associate_id, filter.limit],
+        rows::audit_event,
+    )
+}
+
+/// The retention sweep: the one statement that deletes audit rows.
+pub(crate) fn purge_audit_before(conn: &Connection, before: Timestamp) -> Result<u64> {
+    let n = conn
+        .execute("DELETE FROM audit WHERE at < ?1", [before.0])
+        .map_err(|e| backend("purge audit", &e))?;
+    Ok(n as u64)
 }

@@ -23,7 +23,8 @@ pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, e
 /// Column list matching [`app`].
 pub(crate) const APP_COLUMNS: &str = "id, name, digest, user_management, created_at, revoked_at";
 /// Column list matching [`audit_event`].
-pub(crate) const AUDIT_COLUMNS: &str = "at, actor, target, operation, outcome, client";
+pub(crate) const AUDIT_COLUMNS: &str =
+    "at, actor, target, operation, outcome, client, app, operation_id";
 
 /// A description of a rusqlite error that contains no parameter or column values.
 pub(crate) fn describe(e: &rusqlite::Error) -> String {
@@ -165,6 +166,8 @@ pub(crate) fn audit_event(row: &Row<'_>) -> Result<AuditEvent, StoreError> {
         operation: get(row, 3, "audit.operation")?,
         outcome: Outcome::parse(&outcome),
         client: get(row, 5, "audit.client")?,
+        app: get(row, 6, "audit.app")?,
+        operation_id: get(row, 7, "audit.operation_id")?,
     })
 }
 

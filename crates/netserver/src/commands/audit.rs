@@ -1,0 +1,225 @@
+//! `netserver audit`: the audit trail, newest first, as a table or one JSON object a line.
+
+use accounts::{AuditEvent, AuditFilter, Timestamp};
+
+use crate::cli::{AuditArgs, Resolved};
+use crate::commands::app::utc;
+
+pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
+    let since = args.since.as_deref().map(parse_time).transpose()?;
+    let accounts = cfg.accounts().await?;
+    let store = accounts.store();
+    let associate_id = match args.associate.as_deref() {
+        Some(name) => {
+            let found = store
+                .associate_by_name(name.trim())
+                .await
+                .map_err(|e| e.to_string())?;
+            Some(
+                found
+                    .ok_or_else(|| format!("no associate named '{}'", name.trim()))?
+                    .id,
+            )
+        }
+        None => None,
+    };
+    let filter = AuditFilter {
+        since,
+        associate_id,
+        limit: args.limit,
+    };
+    let events = store.audit_query(filter).await.map_err(|e| e.to_string())?;
+    if args.json {
+        for e in &events {
+            println!("{}", json_line(e));
+        }
+    } else {
+        println!(
+            "{:<20} {:<30} {:<24} {:>6} {:>6} {:<16} {:<16} OPERATION ID",
+            "TIME (UTC)", "OPERATION", "OUTCOME", "ACTOR", "TARGET", "CLIENT", "APP"
+        );
+        let id = |v: Option<i32>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
+        let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+        for e in &events {
+            println!(
+                "{:<20} {:<30} {:<24} {:>6} {:>6} {:<16} {:<16} {}",
+                utc(e.at.0),
+                e.operation,
+                e.outcome.as_str(),
+                id(e.actor),
+                id(e.target),
+                text(&e.client),
+                text(&e.app),
+                text(&e.operation_id),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One event as a JSON object; absent values are `null`.
+fn json_line(e: &AuditEvent) -> String {
+    let id = |v: Option<i32>| v.map_or_else(|| "null".to_owned(), |v| v.to_string());
+    let text = |v: Option<&str>| v.map_or_else(|| "null".to_owned(), json_string);
+    format!(
+        "{{\"at\":{},\"time\":{},\"actor\":{},\"target\":{},\"operation\":{},\"outcome\":{},\"client\":{},\"app\":{},\"operation_id\":{}}}",
+        e.at.0,
+        json_string(&format!("{}Z", utc(e.at.0).replace(' ', "T"))),
+        id(e.actor),
+        id(e.target),
+        json_string(&e.operation),
+        json_string(e.outcome.as_str()),
+        text(e.client.as_deref()),
+        text(e.app.as_deref()),
+        text(e.operation_id.as_deref()),
+    )
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Seconds since the Unix epoch, or an RFC 3339 date-time (`2024-05-01T12:00:00Z`,
+/// `2024-05-01T14:00:00+02:00`, fractions of a second ignored).
+fn parse_time(s: &str) -> Result<Timestamp, String> {
+    let s = s.trim();
+    let bad = || format!("--since: '{s}' is neither seconds since 1970 nor an RFC 3339 time");
+    if let Ok(secs) = s.parse::<i64>() {
+        return Ok(Timestamp(secs));
+    }
+    let b = s.as_bytes();
+    if b.len() < 20 || !b.is_ascii() {
+        return Err(bad());
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<i64>().map_err(|_| bad());
+    let sep = |i: usize, c: &[u8]| {
+        if c.contains(&b[i]) {
+            Ok(())
+        } else {
+            Err(bad())
+        }
+    };
+    sep(4, b"-")?;
+    sep(7, b"-")?;
+    sep(10, b"Tt ")?;
+    sep(13, b":")?;
+    sep(16, b":")?;
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return Err(bad());
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(bad());
+        }
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let r = rest.as_bytes();
+            if r.len() != 6 || !(r[0] == b'+' || r[0] == b'-') || r[3] != b':' {
+                return Err(bad());
+            }
+            let h = rest[1..3].parse::<i64>().map_err(|_| bad())?;
+            let m = rest[4..6].parse::<i64>().map_err(|_| bad())?;
+            let off = h * 3_600 + m * 60;
+            if r[0] == b'-' {
+                -off
+            } else {
+                off
+            }
+        }
+    };
+    let days = days_from_civil(year, month, day);
+    Ok(Timestamp(
+        days * 86_400 + hour * 3_600 + minute * 60 + second - offset,
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_seconds_or_rfc3339() {
+        assert_eq!(parse_time("1700000000").unwrap(), Timestamp(1_700_000_000));
+        assert_eq!(
+            parse_time("2023-11-14T22:13:20Z").unwrap(),
+            Timestamp(1_700_000_000)
+        );
+        assert_eq!(
+            parse_time("2023-11-15T00:13:20.5+02:00").unwrap(),
+            Timestamp(1_700_000_000)
+        );
+        assert_eq!(
+            parse_time("2000-02-29 00:00:00z").unwrap(),
+            Timestamp(951_782_400)
+        );
+        assert_eq!(
+            parse_time("1970-01-01T00:00:00-01:00").unwrap(),
+            Timestamp(3_600)
+        );
+        for bad in [
+            "yesterday",
+            "2023-11-14",
+            "2023-13-01T00:00:00Z",
+            "2023-11-14T22:13:20",
+        ] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn json_lines_escape_and_use_null() {
+        let e = AuditEvent {
+            at: Timestamp(0),
+            actor: None,
+            target: Some(3),
+            operation: "user \"add\"".into(),
+            outcome: accounts::Outcome::Success,
+            client: Some("cli".into()),
+            app: None,
+            operation_id: None,
+        };
+        assert_eq!(
+            json_line(&e),
+            "{\"at\":0,\"time\":\"1970-01-01T00:00:00Z\",\"actor\":null,\"target\":3,\
+             \"operation\":\"user \\\"add\\\"\",\"outcome\":\"success\",\"client\":\"cli\",\
+             \"app\":null,\"operation_id\":null}"
+        );
+    }
+}
