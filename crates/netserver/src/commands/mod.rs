@@ -5,6 +5,7 @@ mod client;
 mod password;
 mod policy;
 mod serve;
+mod tenant;
 mod user;
 
 use crate::cli::{Cli, Command};
@@ -15,6 +16,7 @@ pub async fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Serve => serve::run(resolved).await,
         Command::User(cmd) => user::run(resolved, cmd).await,
         Command::App(cmd) => app::run(resolved, cmd).await,
+        Command::Tenant(cmd) => tenant::run(resolved, cmd).await,
         Command::Client(cmd) => client::run(cmd).await,
         Command::Policy(cmd) => policy::run(resolved, cmd),
     }
