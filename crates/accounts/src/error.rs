@@ -127,9 +127,7 @@ impl AccountError {
             AccountError::AssociateNameTaken(_) | AccountError::AppNameTaken(_) => {
                 "SoDuplicateException"
             }
-            AccountError::AppNotFound(_) | AccountError::TenantNotFound(_) => {
-                "SoNotFoundException"
-            }
+            AccountError::AppNotFound(_) | AccountError::TenantNotFound(_) => "SoNotFoundException",
             AccountError::TenantNameTaken(_) => "SoDuplicateException",
             AccountError::TenantNameInvalid(_) => "SoArgumentException",
             AccountError::PasswordRejected { .. } => "SoPasswordPolicyException",

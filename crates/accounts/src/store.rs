@@ -45,8 +45,7 @@ pub trait Store: Send + Sync + 'static {
     /// The built-in default tenant is always there.
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError>;
     /// `StoreError::Conflict` when the name is taken (case-insensitively).
-    async fn insert_tenant(&self, name: &str, created_at: Timestamp)
-        -> Result<Tenant, StoreError>;
+    async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError>;
     /// All tenants, the default one too, ordered by id.
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
 

@@ -194,7 +194,10 @@ impl Resolved {
     }
 
     /// The tenant `--tenant` names (the default tenant without it); an unknown name is an error.
-    pub async fn tenant(&self, accounts: &accounts::Accounts) -> Result<accounts::TenantId, String> {
+    pub async fn tenant(
+        &self,
+        accounts: &accounts::Accounts,
+    ) -> Result<accounts::TenantId, String> {
         accounts
             .resolve_tenant(self.tenant.as_deref())
             .await

@@ -118,8 +118,15 @@ async fn has_ticket(store: &Arc<dyn Store>, id: &str) -> bool {
 
 /// Inserted associates come back whole, by id, with ids from 1 up.
 pub async fn associate_round_trip(store: Arc<dyn Store>) {
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), 0);
-    assert!(store.list_associates(DEFAULT_TENANT).await.expect("list").is_empty());
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        0
+    );
+    assert!(store
+        .list_associates(DEFAULT_TENANT)
+        .await
+        .expect("list")
+        .is_empty());
 
     let a = insert(
         &store,
@@ -182,7 +189,10 @@ pub async fn associate_round_trip(store: Arc<dyn Store>) {
         assert_eq!(again.as_ref().map(|x| x.user_type), Some(t));
         assert_eq!(again.map(|x| x.rights), Some(vec![Right::AdminUsers]));
     }
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), 6);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        6
+    );
 }
 
 /// Log-in names match case-insensitively, beyond ASCII too, and keep their spelling.
@@ -192,21 +202,33 @@ pub async fn name_lookup_is_case_insensitive(store: Arc<dyn Store>) {
     let aeoa = insert(&store, person("ÆØÅ-Ölund")).await;
 
     for name in ["Alice", "alice", "ALICE", "aLiCe"] {
-        let got = store.associate_by_name(DEFAULT_TENANT, name).await.expect("by name");
+        let got = store
+            .associate_by_name(DEFAULT_TENANT, name)
+            .await
+            .expect("by name");
         assert_eq!(got.map(|a| a.id), Some(alice.id), "lookup {name}");
     }
     for name in ["ÅSE", "åse", "Åse"] {
-        let got = store.associate_by_name(DEFAULT_TENANT, name).await.expect("by name");
+        let got = store
+            .associate_by_name(DEFAULT_TENANT, name)
+            .await
+            .expect("by name");
         let got = got.unwrap_or_else(|| panic!("lookup {name} found nothing"));
         assert_eq!(got.id, ase.id);
         assert_eq!(got.name, "ÅSE", "the stored spelling is kept");
     }
-    let got = store.associate_by_name(DEFAULT_TENANT, "æøå-ölund").await.expect("by name");
+    let got = store
+        .associate_by_name(DEFAULT_TENANT, "æøå-ölund")
+        .await
+        .expect("by name");
     assert_eq!(got.map(|a| a.id), Some(aeoa.id));
 
     for name in ["", "alic", "alice ", "%", "_lice", "ase", "A%"] {
         assert_eq!(
-            store.associate_by_name(DEFAULT_TENANT, name).await.expect("by name"),
+            store
+                .associate_by_name(DEFAULT_TENANT, name)
+                .await
+                .expect("by name"),
             None,
             "lookup {name:?} must not match"
         );
@@ -223,10 +245,16 @@ pub async fn duplicate_name_is_conflict(store: Arc<dyn Store>) {
             other => panic!("inserting {name} again: expected Conflict, got {other:?}"),
         }
     }
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), 2);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        2
+    );
     let carol = insert(&store, person("Carol")).await;
     assert!(carol.id > bob.id);
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), 3);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        3
+    );
 }
 
 /// `list_associates` returns everyone, retired too, by ascending id.
@@ -246,7 +274,10 @@ pub async fn list_is_ordered_by_id_and_counted(store: Arc<dyn Store>) {
     assert!(listed[1].retired);
     assert_eq!(listed.iter().filter(|a| a.retired).count(), 1);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), 5);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        5
+    );
 }
 
 /// Retiring marks the associate and revokes its tickets; unknown ids give false.
@@ -280,7 +311,10 @@ pub async fn retire_revokes_tickets(store: Arc<dyn Store>) {
         .expect("by id")
         .expect("b");
     assert!(!b_now.retired);
-    let by_name = store.associate_by_name(DEFAULT_TENANT, "A").await.expect("by name");
+    let by_name = store
+        .associate_by_name(DEFAULT_TENANT, "A")
+        .await
+        .expect("by name");
     assert!(by_name.is_some_and(|x| x.retired));
 
     assert!(
@@ -293,7 +327,10 @@ pub async fn retire_revokes_tickets(store: Arc<dyn Store>) {
             .await
             .expect("retire unknown"));
     }
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), 2);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        2
+    );
 }
 
 /// Tickets: insert, fetch, renew, purge of those expired before `now`.
@@ -476,7 +513,14 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
         !has_ticket(&store, "b-1").await,
         "no kept ticket revokes all"
     );
-    assert_eq!(store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit").len(), 3);
+    assert_eq!(
+        store
+            .recent_audit(DEFAULT_TENANT, 10)
+            .await
+            .expect("audit")
+            .len(),
+        3
+    );
 }
 
 /// An unknown target: false, no audit row, nothing else touched.
@@ -498,7 +542,11 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
         };
         assert!(!store.commit_password_change(change).await.expect("change"));
     }
-    assert!(store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit").is_empty());
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 10)
+        .await
+        .expect("audit")
+        .is_empty());
     assert!(has_ticket(&store, "a-1").await);
     let got = store
         .associate_by_id(a.id)
@@ -506,7 +554,10 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
         .expect("by id")
         .expect("a");
     assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), 1);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        1
+    );
 }
 
 /// Re-hashing replaces the hash only: tickets and audit stay as they were.
@@ -541,7 +592,11 @@ pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
         .expect("a");
     assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
     assert!(has_ticket(&store, "a-1").await);
-    assert!(store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit").is_empty());
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 10)
+        .await
+        .expect("audit")
+        .is_empty());
 
     store
         .update_password_hash(b.id + 100, HASH_B)
@@ -557,7 +612,11 @@ pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
 
 /// Audit: newest (by time, then by insertion) first, at most `limit`, fields intact.
 pub async fn audit_recent_is_newest_first_and_limited(store: Arc<dyn Store>) {
-    assert!(store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit").is_empty());
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 10)
+        .await
+        .expect("audit")
+        .is_empty());
     let failure = AuditEvent {
         tenant: DEFAULT_TENANT,
         at: Timestamp(20),
@@ -592,8 +651,15 @@ pub async fn audit_recent_is_newest_first_and_limited(store: Arc<dyn Store>) {
         ops(store.recent_audit(DEFAULT_TENANT, 2).await.expect("audit")),
         ["fourth", "third"]
     );
-    assert!(store.recent_audit(DEFAULT_TENANT, 0).await.expect("audit").is_empty());
-    let all = store.recent_audit(DEFAULT_TENANT, u32::MAX).await.expect("audit");
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 0)
+        .await
+        .expect("audit")
+        .is_empty());
+    let all = store
+        .recent_audit(DEFAULT_TENANT, u32::MAX)
+        .await
+        .expect("audit");
     assert_eq!(all.len(), 5);
     assert_eq!(all[2], failure);
     assert_eq!(all[0], events[3]);
@@ -668,9 +734,26 @@ pub async fn concurrent_access(store: Arc<dyn Store>) {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), TASKS, "ids are distinct");
-    assert_eq!(store.count_associates(DEFAULT_TENANT).await.expect("count"), TASKS as u64);
-    assert_eq!(store.list_associates(DEFAULT_TENANT).await.expect("list").len(), TASKS);
-    assert_eq!(store.recent_audit(DEFAULT_TENANT, 1_000).await.expect("audit").len(), TASKS);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        TASKS as u64
+    );
+    assert_eq!(
+        store
+            .list_associates(DEFAULT_TENANT)
+            .await
+            .expect("list")
+            .len(),
+        TASKS
+    );
+    assert_eq!(
+        store
+            .recent_audit(DEFAULT_TENANT, 1_000)
+            .await
+            .expect("audit")
+            .len(),
+        TASKS
+    );
     for i in 0..TASKS {
         assert!(has_ticket(&store, &format!("ticket-{i}")).await);
     }
@@ -931,7 +1014,11 @@ fn app(name: &str, seed: u8, user_management: bool) -> NewApp {
 
 /// Apps come back by digest and in the list exactly as inserted.
 pub async fn apps_round_trip(store: Arc<dyn Store>) {
-    assert!(store.list_apps(DEFAULT_TENANT).await.expect("list").is_empty());
+    assert!(store
+        .list_apps(DEFAULT_TENANT)
+        .await
+        .expect("list")
+        .is_empty());
     assert_eq!(store.app_by_digest(&[7; 32]).await.expect("get"), None);
     let partner = store
         .insert_app(app("Partner", 1, false))
@@ -959,7 +1046,10 @@ pub async fn apps_round_trip(store: Arc<dyn Store>) {
         store.app_by_digest(&[2; 32]).await.expect("get"),
         Some(admin.clone())
     );
-    assert_eq!(store.list_apps(DEFAULT_TENANT).await.expect("list"), vec![partner, admin]);
+    assert_eq!(
+        store.list_apps(DEFAULT_TENANT).await.expect("list"),
+        vec![partner, admin]
+    );
 }
 
 /// A second app with the same name in any letter case, or the same digest, is a conflict
@@ -977,7 +1067,10 @@ pub async fn app_names_and_digests_are_unique(store: Arc<dyn Store>) {
         store.insert_app(app("other", 1, true)).await,
         Err(StoreError::Conflict)
     ));
-    assert_eq!(store.list_apps(DEFAULT_TENANT).await.expect("list").len(), 1);
+    assert_eq!(
+        store.list_apps(DEFAULT_TENANT).await.expect("list").len(),
+        1
+    );
     assert_eq!(store.app_by_digest(&[2; 32]).await.expect("get"), None);
 }
 

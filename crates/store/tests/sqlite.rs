@@ -64,7 +64,10 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
 
     let second = store::open(&url).await.unwrap();
     assert_eq!(
-        second.associate_by_name(DEFAULT_TENANT, "alice").await.unwrap(),
+        second
+            .associate_by_name(DEFAULT_TENANT, "alice")
+            .await
+            .unwrap(),
         Some(a.clone())
     );
     assert!(second.ticket("t").await.unwrap().is_some());
@@ -301,7 +304,10 @@ async fn upgrading_to_tenants_keeps_rows_in_the_default_tenant() {
         .unwrap();
         for (v, sql) in [
             (1, include_str!("../src/sqlite/migrations/0001_init.sql")),
-            (2, include_str!("../src/sqlite/migrations/0002_password_history.sql")),
+            (
+                2,
+                include_str!("../src/sqlite/migrations/0002_password_history.sql"),
+            ),
             (3, include_str!("../src/sqlite/migrations/0003_lockout.sql")),
             (4, include_str!("../src/sqlite/migrations/0004_apps.sql")),
         ] {
@@ -334,7 +340,10 @@ async fn upgrading_to_tenants_keeps_rows_in_the_default_tenant() {
     let apps = store.list_apps(DEFAULT_TENANT).await.unwrap();
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].tenant, DEFAULT_TENANT);
-    assert_eq!(store.recent_audit(DEFAULT_TENANT, 5).await.unwrap().len(), 1);
+    assert_eq!(
+        store.recent_audit(DEFAULT_TENANT, 5).await.unwrap().len(),
+        1
+    );
     let tenants = store.list_tenants().await.unwrap();
     assert_eq!(tenants.len(), 1);
     assert_eq!((tenants[0].id, tenants[0].name.as_str()), (1, "default"));

@@ -65,7 +65,8 @@ impl Accounts {
                 StoreError::Conflict => AccountError::AssociateNameTaken(name),
                 other => AccountError::Internal(other),
             })?;
-        self.audit_admin(tenant, "user add", Some(created.id), now).await?;
+        self.audit_admin(tenant, "user add", Some(created.id), now)
+            .await?;
         Ok(created)
     }
 

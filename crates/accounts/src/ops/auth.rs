@@ -36,7 +36,10 @@ impl Accounts {
                 return Err(AccountError::TooManyAttempts);
             }
         }
-        let found = self.store.associate_by_name(ctx.tenant, name.trim()).await?;
+        let found = self
+            .store
+            .associate_by_name(ctx.tenant, name.trim())
+            .await?;
         let password = normalize(password);
         let stored = found.as_ref().and_then(|a| a.password_hash.as_deref());
         let verified = self.hasher.verify(&password, stored).await;

@@ -70,7 +70,12 @@ async fn change_password_by_the_user_needs_the_old_one() {
     )
     .await;
     wrong.assert_exception("SoWrongPasswordException");
-    let events = app.accounts.store().recent_audit(accounts::DEFAULT_TENANT, 1).await.unwrap();
+    let events = app
+        .accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 1)
+        .await
+        .unwrap();
     assert_eq!(events[0].outcome.as_str(), "old_password_wrong");
     let blank = call(
         &app,

@@ -67,7 +67,11 @@ async fn direct(accounts: &Accounts, password: &str, now: i64) -> bool {
 }
 
 async fn audit(app: &TestApp) -> Vec<AuditEvent> {
-    app.accounts.store().recent_audit(accounts::DEFAULT_TENANT, 1_000).await.unwrap()
+    app.accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 1_000)
+        .await
+        .unwrap()
 }
 
 fn outcome_for(events: &[AuditEvent], target: i32, code: &str) -> usize {
@@ -405,7 +409,11 @@ async fn netserver_user_unlock_lifts_the_lock_and_is_audited() {
         String::from_utf8_lossy(&o.stderr)
     );
 
-    let events = accounts.store().recent_audit(accounts::DEFAULT_TENANT, 100).await.unwrap();
+    let events = accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 100)
+        .await
+        .unwrap();
     let unlock = events
         .iter()
         .find(|e| e.operation == "user unlock")

@@ -26,7 +26,12 @@ fn client(app: &TestApp, token: Option<&str>) -> Client {
 async fn register(app: &TestApp, name: &str, user_management: bool) -> String {
     let (_, token) = app
         .accounts
-        .add_app(accounts::DEFAULT_TENANT, name, user_management, Timestamp::now())
+        .add_app(
+            accounts::DEFAULT_TENANT,
+            name,
+            user_management,
+            Timestamp::now(),
+        )
         .await
         .unwrap();
     token.expose().to_owned()

@@ -85,7 +85,12 @@ async fn success_and_failure_are_audited_without_the_password() {
     app.set_password(Some(&ticket), &bob.to_string(), "short")
         .await
         .assert_exception("SoPasswordPolicyException");
-    let events = app.accounts.store().recent_audit(accounts::DEFAULT_TENANT, 10).await.unwrap();
+    let events = app
+        .accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 10)
+        .await
+        .unwrap();
     let sets: Vec<_> = events
         .iter()
         .filter(|e| e.operation == "SetPassword")
