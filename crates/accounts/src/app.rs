@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::secret::Secret;
+use crate::tenant::TenantId;
 use crate::time::Timestamp;
 
 /// The agent a call is for; the application check depends on it.
@@ -24,6 +25,8 @@ pub enum Agent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppRecord {
     pub id: i64,
+    /// The tenant that registered it; its token is worthless at any other.
+    pub tenant: TenantId,
     pub name: String,
     pub digest: [u8; 32],
     pub user_management: bool,
@@ -34,6 +37,7 @@ pub struct AppRecord {
 /// An application to register.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewApp {
+    pub tenant: TenantId,
     pub name: String,
     pub digest: [u8; 32],
     pub user_management: bool,

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::lockout::LockState;
+use crate::tenant::TenantId;
 
 pub type AssociateId = i32;
 
@@ -104,7 +105,9 @@ pub fn parse_rights(list: &str) -> Result<Vec<Right>, String> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Associate {
     pub id: AssociateId,
-    /// Log-in name; unique case-insensitively.
+    /// The tenant it belongs to; it is unknown at every other.
+    pub tenant: TenantId,
+    /// Log-in name; unique case-insensitively within its tenant.
     pub name: String,
     pub full_name: String,
     pub user_type: UserType,
@@ -131,6 +134,7 @@ impl Associate {
 
 #[derive(Debug, Clone)]
 pub struct NewAssociate {
+    pub tenant: TenantId,
     pub name: String,
     pub full_name: String,
     pub user_type: UserType,

@@ -2,10 +2,13 @@
 //! Never the password, ticket or token itself.
 
 use crate::associate::AssociateId;
+use crate::tenant::TenantId;
 use crate::time::Timestamp;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
+    /// The tenant whose trail it belongs to.
+    pub tenant: TenantId,
     pub at: Timestamp,
     /// The authenticated caller; `None` before authentication succeeded.
     pub actor: Option<AssociateId>,

@@ -61,6 +61,12 @@ pub enum AccountError {
     AppNameTaken(String),
     #[error("there is no application named '{0}'")]
     AppNotFound(String),
+    #[error("there is no customer '{0}' on this server")]
+    TenantNotFound(String),
+    #[error("the customer name '{0}' is already taken")]
+    TenantNameTaken(String),
+    #[error("'{0}' cannot be a customer name: use 1 to 64 ASCII letters, digits, '-' or '_'")]
+    TenantNameInvalid(String),
     #[error("the server could not complete the request")]
     Internal(#[from] StoreError),
 }
@@ -91,6 +97,9 @@ impl AccountError {
             AccountError::PartnerAppRestricted => "partner_app_restricted",
             AccountError::AppNameTaken(_) => "app_name_taken",
             AccountError::AppNotFound(_) => "app_not_found",
+            AccountError::TenantNotFound(_) => "tenant_not_found",
+            AccountError::TenantNameTaken(_) => "tenant_name_taken",
+            AccountError::TenantNameInvalid(_) => "tenant_name_invalid",
             AccountError::Internal(_) => "internal",
         }
     }
@@ -118,7 +127,9 @@ impl AccountError {
             AccountError::AssociateNameTaken(_) | AccountError::AppNameTaken(_) => {
                 "SoDuplicateException"
             }
-            AccountError::AppNotFound(_) => "SoNotFoundException",
+            AccountError::AppNotFound(_) | AccountError::TenantNotFound(_) => "SoNotFoundException",
+            AccountError::TenantNameTaken(_) => "SoDuplicateException",
+            AccountError::TenantNameInvalid(_) => "SoArgumentException",
             AccountError::PasswordRejected { .. } => "SoPasswordPolicyException",
             AccountError::OldPasswordWrong => "SoWrongPasswordException",
             AccountError::PasswordChangeRequired => "SoPasswordChangeRequiredException",
@@ -151,6 +162,9 @@ impl AccountError {
             }
             AccountError::AppNameTaken(_) => "That application name is taken.",
             AccountError::AppNotFound(_) => "The application was not found.",
+            AccountError::TenantNotFound(_) => "This customer was not found.",
+            AccountError::TenantNameTaken(_) => "That customer name is taken.",
+            AccountError::TenantNameInvalid(_) => "That is not a valid customer name.",
             AccountError::PasswordRejected { .. } => {
                 "The password does not meet the password policy."
             }
@@ -250,6 +264,9 @@ mod tests {
             AccountError::PartnerAppRestricted,
             AccountError::AppNameTaken("x".into()),
             AccountError::AppNotFound("x".into()),
+            AccountError::TenantNotFound("x".into()),
+            AccountError::TenantNameTaken("x".into()),
+            AccountError::TenantNameInvalid("x".into()),
             AccountError::TooManyAttempts,
             AccountError::Internal(StoreError::Conflict),
         ];

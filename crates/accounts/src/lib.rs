@@ -17,6 +17,7 @@ mod policy;
 mod secret;
 mod settings;
 mod store;
+mod tenant;
 mod ticket;
 mod time;
 
@@ -34,5 +35,8 @@ pub use policy::{normalize, PasswordPolicy, PolicyViolation, Subject};
 pub use secret::Secret;
 pub use settings::{Mode, Settings};
 pub use store::{PasswordChange, Store, TicketRecord};
+pub use tenant::{
+    valid_tenant_name, Tenant, TenantId, DEFAULT_TENANT, DEFAULT_TENANT_NAME, TENANT_NAME_MAX,
+};
 pub use ticket::{IssuedTicket, TicketParts};
 pub use time::Timestamp;

@@ -9,6 +9,7 @@ use crate::associate::{Associate, AssociateId, NewAssociate};
 use crate::audit::{AuditEvent, AuditFilter};
 use crate::error::StoreError;
 use crate::lockout::{FailureRecorded, LockoutSettings};
+use crate::tenant::{Tenant, TenantId};
 use crate::time::Timestamp;
 
 /// A stored ticket: its public id (the GUID inside the ticket) and the SHA-256 digest of
@@ -41,13 +42,25 @@ pub struct PasswordChange {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError>;
-    /// Case-insensitive match on the log-in name.
-    async fn associate_by_name(&self, name: &str) -> Result<Option<Associate>, StoreError>;
-    /// All associates, retired too, ordered by id.
-    async fn list_associates(&self) -> Result<Vec<Associate>, StoreError>;
-    async fn count_associates(&self) -> Result<u64, StoreError>;
+    /// The built-in default tenant is always there.
+    async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError>;
     /// `StoreError::Conflict` when the name is taken (case-insensitively).
+    async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError>;
+    /// All tenants, the default one too, ordered by id.
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+
+    /// By id in any tenant: the caller compares `Associate::tenant` with its own.
+    async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError>;
+    /// Case-insensitive match on the log-in name, within `tenant`.
+    async fn associate_by_name(
+        &self,
+        tenant: TenantId,
+        name: &str,
+    ) -> Result<Option<Associate>, StoreError>;
+    /// The tenant's associates, retired too, ordered by id.
+    async fn list_associates(&self, tenant: TenantId) -> Result<Vec<Associate>, StoreError>;
+    async fn count_associates(&self, tenant: TenantId) -> Result<u64, StoreError>;
+    /// `StoreError::Conflict` when the name is taken in the tenant (case-insensitively).
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError>;
     /// Marks retired and revokes all its tickets; false when no such associate.
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError>;
@@ -85,22 +98,36 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes tickets that expired before `now`; returns how many.
     async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError>;
 
-    /// Registers an application; `StoreError::Conflict` when the name (case-insensitively)
-    /// or the digest is taken.
+    /// Registers an application; `StoreError::Conflict` when the name (case-insensitively,
+    /// in its tenant) or the digest is taken.
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError>;
-    /// The application whose token has this SHA-256 digest, revoked ones too.
+    /// The application whose token has this SHA-256 digest, revoked ones too, in any
+    /// tenant: the caller compares `AppRecord::tenant` with its own.
     async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError>;
-    /// All applications, revoked too, ordered by id.
-    async fn list_apps(&self) -> Result<Vec<AppRecord>, StoreError>;
+    /// The tenant's applications, revoked too, ordered by id.
+    async fn list_apps(&self, tenant: TenantId) -> Result<Vec<AppRecord>, StoreError>;
     /// Marks the application named `name` (case-insensitively) revoked at `at`, keeping an
-    /// earlier revocation time; false when no such application.
-    async fn revoke_app(&self, name: &str, at: Timestamp) -> Result<bool, StoreError>;
+    /// earlier revocation time; false when the tenant has no such application.
+    async fn revoke_app(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
 
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError>;
-    /// The newest `limit` audit events, newest first.
-    async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
-    /// The audit events that pass `filter`, newest first (by time, then by insertion).
-    async fn audit_query(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, StoreError>;
+    /// The tenant's newest `limit` audit events, newest first.
+    async fn recent_audit(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+    /// The tenant's audit events that pass `filter`, newest first (by time, then by insertion).
+    async fn audit_query(
+        &self,
+        tenant: TenantId,
+        filter: AuditFilter,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
     /// The retention sweep: deletes the events older than `before` (strictly), and answers
     /// how many. Nothing else ever updates or deletes an audit record.
     async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError>;

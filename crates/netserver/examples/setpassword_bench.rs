@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use accounts::{KdfParams, NewUser, Right, Secret, Settings, Timestamp, UserType};
+use accounts::{KdfParams, NewUser, Right, Secret, Settings, Timestamp, UserType, DEFAULT_TENANT};
 use argon2::password_hash::{rand_core::OsRng, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use netserver::wiring;
@@ -46,13 +46,21 @@ async fn main() -> Result<(), String> {
         must_change: false,
     };
     accounts
-        .add_user(user("admin", vec![Right::AdminAll]), Timestamp::now())
+        .add_user(
+            DEFAULT_TENANT,
+            user("admin", vec![Right::AdminAll]),
+            Timestamp::now(),
+        )
         .await
         .map_err(|e| e.to_string())?;
     let mut targets = Vec::new();
     for i in 0..connections {
         let a = accounts
-            .add_user(user(&format!("target{i}"), vec![]), Timestamp::now())
+            .add_user(
+                DEFAULT_TENANT,
+                user(&format!("target{i}"), vec![]),
+                Timestamp::now(),
+            )
             .await
             .map_err(|e| e.to_string())?;
         targets.push(a.id);

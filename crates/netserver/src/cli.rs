@@ -36,6 +36,10 @@ pub struct Global {
     /// TOML configuration file
     #[arg(long, global = true, env = "NETSERVER_CONFIG")]
     pub config: Option<PathBuf>,
+    /// The customer (tenant) that `user` and `app` commands work on [default: the default
+    /// tenant, which serves paths without a customer segment]
+    #[arg(long, global = true, env = "NETSERVER_TENANT")]
+    pub tenant: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +52,9 @@ pub enum Command {
     /// Register, list and revoke applications (their tokens are required in Online mode)
     #[command(subcommand)]
     App(AppCommand),
+    /// Add and list tenants (the customers of an Online installation)
+    #[command(subcommand)]
+    Tenant(TenantCommand),
     /// Talk SOAP to a running server
     #[command(subcommand)]
     Client(ClientCommand),
@@ -123,6 +130,15 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Add a tenant, reached at /NAME/Remote/Services88/…, with its first administrator
+    /// `admin`, whose password is printed only this once
+    Add { name: String },
+    /// List tenants
+    List,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AppCommand {
     /// Register an application and print its new token (shown only this once)
     Add {
@@ -180,6 +196,8 @@ pub struct Resolved {
     pub listen: String,
     pub database: String,
     pub file: FileConfig,
+    /// `--tenant`, if given.
+    pub tenant: Option<String>,
 }
 
 impl Resolved {
@@ -193,6 +211,17 @@ impl Resolved {
             settings,
         )
         .await
+    }
+
+    /// The tenant `--tenant` names (the default tenant without it); an unknown name is an error.
+    pub async fn tenant(
+        &self,
+        accounts: &accounts::Accounts,
+    ) -> Result<accounts::TenantId, String> {
+        accounts
+            .resolve_tenant(self.tenant.as_deref())
+            .await
+            .map_err(|e| e.public_message())
     }
 }
 
@@ -216,6 +245,7 @@ impl Global {
             listen,
             database,
             file,
+            tenant: self.tenant.clone(),
         })
     }
 }

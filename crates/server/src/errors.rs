@@ -23,6 +23,24 @@ pub fn fault_response(fault: &Fault, status: StatusCode) -> Response {
     xml(fault.version, status, soap::write_fault(fault, None))
 }
 
+/// The answer to a path whose customer segment names no tenant (HTTP 404), or to a store
+/// failure while looking it up (HTTP 500): a SOAP fault with an `ExceptionInfo` detail.
+pub fn tenant_refused(version: SoapVersion, error: &AccountError) -> Response {
+    let (status, server_side) = if error.is_server_side() {
+        log(error);
+        (StatusCode::INTERNAL_SERVER_ERROR, true)
+    } else {
+        tracing::debug!(code = error.code(), "unknown customer");
+        (StatusCode::NOT_FOUND, false)
+    };
+    let info = exception_info(error);
+    xml(
+        version,
+        status,
+        soap::write_app_fault(version, &info, server_side),
+    )
+}
+
 /// `extra` goes into the `ExtraInfo` header of a response (not of a fault).
 pub fn reply_response(
     version: SoapVersion,

@@ -158,7 +158,24 @@ async fn soap_call(
             return (response, refused(fault.error.code()));
         }
     };
-    let parsed = match soap::parse_request(&body, hint, &state.config.limits) {
+    let parsed = soap::parse_request(&body, hint, &state.config.limits);
+    // The customer segment names the tenant; an unknown one is answered before anything
+    // else is looked at, in the SOAP version of the envelope when it can be read.
+    let tenant = match state
+        .accounts
+        .resolve_tenant(endpoint.customer.as_deref())
+        .await
+    {
+        Ok(tenant) => tenant,
+        Err(error) => {
+            let version = parsed.as_ref().map_or(hint, |p| p.version);
+            return (
+                errors::tenant_refused(version, &error),
+                refused(error.code()),
+            );
+        }
+    };
+    let parsed = match parsed {
         Ok(r) => r,
         Err(fault) => return (errors::fault_status(&fault), refused(fault.error.code())),
     };
@@ -179,6 +196,7 @@ async fn soap_call(
         }
     }
     let ctx = CallContext {
+        tenant,
         ticket: parsed.headers.ticket.clone().map(Secret::new),
         app_token: parsed.headers.application_token.clone().map(Secret::new),
         client: Some(peer.ip().to_string()),

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use accounts::{
     AppRecord, AssociateId, AuditEvent, AuditFilter, LockState, LockoutSettings, NewApp,
     NewAssociate, Outcome, PasswordChange, Right, Store, StoreError, TicketRecord, Timestamp,
-    UserType,
+    UserType, DEFAULT_TENANT,
 };
 
 /// Generates one `#[tokio::test]` per conformance check. `$factory` is a path to an
@@ -51,6 +51,8 @@ macro_rules! conformance_tests {
             login_failures_lock_and_clear,
             password_change_clears_the_lock_when_asked,
             concurrent_login_failures_all_count,
+            tenants_round_trip,
+            names_are_unique_per_tenant_and_lookups_scoped,
         );
     };
     ($factory:path; $($check:ident),+ $(,)?) => {
@@ -69,6 +71,7 @@ const HASH_B: &str = "$argon2id$v=19$m=19456,t=2,p=1$b3RoZXJzYWx0MTIz$bmV3aGFzaG
 
 fn person(name: &str) -> NewAssociate {
     NewAssociate {
+        tenant: DEFAULT_TENANT,
         name: name.to_owned(),
         full_name: format!("{name} Testperson"),
         user_type: UserType::Internal,
@@ -95,6 +98,7 @@ fn ticket(id: &str, associate_id: AssociateId, expires_at: i64) -> TicketRecord 
 
 fn event(at: i64, operation: &str) -> AuditEvent {
     AuditEvent {
+        tenant: DEFAULT_TENANT,
         at: Timestamp(at),
         actor: Some(1),
         target: Some(2),
@@ -119,12 +123,20 @@ async fn has_ticket(store: &Arc<dyn Store>, id: &str) -> bool {
 
 /// Inserted associates come back whole, by id, with ids from 1 up.
 pub async fn associate_round_trip(store: Arc<dyn Store>) {
-    assert_eq!(store.count_associates().await.expect("count"), 0);
-    assert!(store.list_associates().await.expect("list").is_empty());
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        0
+    );
+    assert!(store
+        .list_associates(DEFAULT_TENANT)
+        .await
+        .expect("list")
+        .is_empty());
 
     let a = insert(
         &store,
         NewAssociate {
+            tenant: DEFAULT_TENANT,
             name: "Alice".into(),
             full_name: "Alice Liddell".into(),
             user_type: UserType::Internal,
@@ -145,6 +157,7 @@ pub async fn associate_round_trip(store: Arc<dyn Store>) {
     let b = insert(
         &store,
         NewAssociate {
+            tenant: DEFAULT_TENANT,
             name: "robot".into(),
             full_name: String::new(),
             user_type: UserType::System,
@@ -181,7 +194,10 @@ pub async fn associate_round_trip(store: Arc<dyn Store>) {
         assert_eq!(again.as_ref().map(|x| x.user_type), Some(t));
         assert_eq!(again.map(|x| x.rights), Some(vec![Right::AdminUsers]));
     }
-    assert_eq!(store.count_associates().await.expect("count"), 6);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        6
+    );
 }
 
 /// Log-in names match case-insensitively, beyond ASCII too, and keep their spelling.
@@ -191,21 +207,33 @@ pub async fn name_lookup_is_case_insensitive(store: Arc<dyn Store>) {
     let aeoa = insert(&store, person("ÆØÅ-Ölund")).await;
 
     for name in ["Alice", "alice", "ALICE", "aLiCe"] {
-        let got = store.associate_by_name(name).await.expect("by name");
+        let got = store
+            .associate_by_name(DEFAULT_TENANT, name)
+            .await
+            .expect("by name");
         assert_eq!(got.map(|a| a.id), Some(alice.id), "lookup {name}");
     }
     for name in ["ÅSE", "åse", "Åse"] {
-        let got = store.associate_by_name(name).await.expect("by name");
+        let got = store
+            .associate_by_name(DEFAULT_TENANT, name)
+            .await
+            .expect("by name");
         let got = got.unwrap_or_else(|| panic!("lookup {name} found nothing"));
         assert_eq!(got.id, ase.id);
         assert_eq!(got.name, "ÅSE", "the stored spelling is kept");
     }
-    let got = store.associate_by_name("æøå-ölund").await.expect("by name");
+    let got = store
+        .associate_by_name(DEFAULT_TENANT, "æøå-ölund")
+        .await
+        .expect("by name");
     assert_eq!(got.map(|a| a.id), Some(aeoa.id));
 
     for name in ["", "alic", "alice ", "%", "_lice", "ase", "A%"] {
         assert_eq!(
-            store.associate_by_name(name).await.expect("by name"),
+            store
+                .associate_by_name(DEFAULT_TENANT, name)
+                .await
+                .expect("by name"),
             None,
             "lookup {name:?} must not match"
         );
@@ -222,10 +250,16 @@ pub async fn duplicate_name_is_conflict(store: Arc<dyn Store>) {
             other => panic!("inserting {name} again: expected Conflict, got {other:?}"),
         }
     }
-    assert_eq!(store.count_associates().await.expect("count"), 2);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        2
+    );
     let carol = insert(&store, person("Carol")).await;
     assert!(carol.id > bob.id);
-    assert_eq!(store.count_associates().await.expect("count"), 3);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        3
+    );
 }
 
 /// `list_associates` returns everyone, retired too, by ascending id.
@@ -236,7 +270,7 @@ pub async fn list_is_ordered_by_id_and_counted(store: Arc<dyn Store>) {
         ids.push(insert(&store, person(name)).await.id);
     }
     assert!(store.retire_associate(ids[1]).await.expect("retire"));
-    let listed = store.list_associates().await.expect("list");
+    let listed = store.list_associates(DEFAULT_TENANT).await.expect("list");
     assert_eq!(listed.iter().map(|a| a.id).collect::<Vec<_>>(), ids);
     assert_eq!(
         listed.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
@@ -245,7 +279,10 @@ pub async fn list_is_ordered_by_id_and_counted(store: Arc<dyn Store>) {
     assert!(listed[1].retired);
     assert_eq!(listed.iter().filter(|a| a.retired).count(), 1);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
-    assert_eq!(store.count_associates().await.expect("count"), 5);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        5
+    );
 }
 
 /// Retiring marks the associate and revokes its tickets; unknown ids give false.
@@ -279,7 +316,10 @@ pub async fn retire_revokes_tickets(store: Arc<dyn Store>) {
         .expect("by id")
         .expect("b");
     assert!(!b_now.retired);
-    let by_name = store.associate_by_name("A").await.expect("by name");
+    let by_name = store
+        .associate_by_name(DEFAULT_TENANT, "A")
+        .await
+        .expect("by name");
     assert!(by_name.is_some_and(|x| x.retired));
 
     assert!(
@@ -292,7 +332,10 @@ pub async fn retire_revokes_tickets(store: Arc<dyn Store>) {
             .await
             .expect("retire unknown"));
     }
-    assert_eq!(store.count_associates().await.expect("count"), 2);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        2
+    );
 }
 
 /// Tickets: insert, fetch, renew, purge of those expired before `now`.
@@ -403,6 +446,7 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
         store.insert_ticket(t).await.expect("insert ticket");
     }
     let audit = AuditEvent {
+        tenant: DEFAULT_TENANT,
         at: Timestamp(100),
         actor: Some(b.id),
         target: Some(a.id),
@@ -439,7 +483,7 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
         .expect("b");
     assert_eq!(b_now.password_hash.as_deref(), Some(HASH_A));
     assert_eq!(
-        store.recent_audit(10).await.expect("audit"),
+        store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit"),
         vec![audit.clone()]
     );
 
@@ -476,7 +520,14 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
         !has_ticket(&store, "b-1").await,
         "no kept ticket revokes all"
     );
-    assert_eq!(store.recent_audit(10).await.expect("audit").len(), 3);
+    assert_eq!(
+        store
+            .recent_audit(DEFAULT_TENANT, 10)
+            .await
+            .expect("audit")
+            .len(),
+        3
+    );
 }
 
 /// An unknown target: false, no audit row, nothing else touched.
@@ -498,7 +549,11 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
         };
         assert!(!store.commit_password_change(change).await.expect("change"));
     }
-    assert!(store.recent_audit(10).await.expect("audit").is_empty());
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 10)
+        .await
+        .expect("audit")
+        .is_empty());
     assert!(has_ticket(&store, "a-1").await);
     let got = store
         .associate_by_id(a.id)
@@ -506,7 +561,10 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
         .expect("by id")
         .expect("a");
     assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
-    assert_eq!(store.count_associates().await.expect("count"), 1);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        1
+    );
 }
 
 /// Re-hashing replaces the hash only: tickets and audit stay as they were.
@@ -541,7 +599,11 @@ pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
         .expect("a");
     assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
     assert!(has_ticket(&store, "a-1").await);
-    assert!(store.recent_audit(10).await.expect("audit").is_empty());
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 10)
+        .await
+        .expect("audit")
+        .is_empty());
 
     store
         .update_password_hash(b.id + 100, HASH_B)
@@ -557,8 +619,13 @@ pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
 
 /// Audit: newest (by time, then by insertion) first, at most `limit`, fields intact.
 pub async fn audit_recent_is_newest_first_and_limited(store: Arc<dyn Store>) {
-    assert!(store.recent_audit(10).await.expect("audit").is_empty());
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 10)
+        .await
+        .expect("audit")
+        .is_empty());
     let failure = AuditEvent {
+        tenant: DEFAULT_TENANT,
         at: Timestamp(20),
         actor: None,
         target: None,
@@ -580,7 +647,7 @@ pub async fn audit_recent_is_newest_first_and_limited(store: Arc<dyn Store>) {
     }
     let ops = |v: Vec<AuditEvent>| v.into_iter().map(|e| e.operation).collect::<Vec<_>>();
     assert_eq!(
-        ops(store.recent_audit(10).await.expect("audit")),
+        ops(store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit")),
         [
             "fourth",
             "third",
@@ -590,11 +657,18 @@ pub async fn audit_recent_is_newest_first_and_limited(store: Arc<dyn Store>) {
         ]
     );
     assert_eq!(
-        ops(store.recent_audit(2).await.expect("audit")),
+        ops(store.recent_audit(DEFAULT_TENANT, 2).await.expect("audit")),
         ["fourth", "third"]
     );
-    assert!(store.recent_audit(0).await.expect("audit").is_empty());
-    let all = store.recent_audit(u32::MAX).await.expect("audit");
+    assert!(store
+        .recent_audit(DEFAULT_TENANT, 0)
+        .await
+        .expect("audit")
+        .is_empty());
+    let all = store
+        .recent_audit(DEFAULT_TENANT, u32::MAX)
+        .await
+        .expect("audit");
     assert_eq!(all.len(), 5);
     assert_eq!(all[2], failure);
     assert_eq!(all[0], events[3]);
@@ -607,7 +681,11 @@ pub async fn audit_query_filters_and_orders(store: Arc<dyn Store>) {
         associate_id: None,
         limit: 100,
     };
-    assert!(store.audit_query(all).await.expect("query").is_empty());
+    assert!(store
+        .audit_query(DEFAULT_TENANT, all)
+        .await
+        .expect("query")
+        .is_empty());
     let with =
         |at: i64, op: &str, actor: Option<AssociateId>, target: Option<AssociateId>| AuditEvent {
             actor,
@@ -627,7 +705,12 @@ pub async fn audit_query_filters_and_orders(store: Arc<dyn Store>) {
     let ops = |v: Vec<AuditEvent>| v.into_iter().map(|e| e.operation).collect::<Vec<_>>();
     let query = |filter: AuditFilter| {
         let store = store.clone();
-        async move { ops(store.audit_query(filter).await.expect("query")) }
+        async move {
+            ops(store
+                .audit_query(DEFAULT_TENANT, filter)
+                .await
+                .expect("query"))
+        }
     };
     assert_eq!(query(all).await, ["e", "d", "c", "b", "a"]);
     let since = |s: i64| AuditFilter {
@@ -651,7 +734,7 @@ pub async fn audit_query_filters_and_orders(store: Arc<dyn Store>) {
     assert!(query(both).await.is_empty());
     assert_eq!(query(AuditFilter { limit: 2, ..all }).await, ["e", "d"]);
     assert!(query(AuditFilter { limit: 0, ..all }).await.is_empty());
-    let got = store.audit_query(all).await.expect("query");
+    let got = store.audit_query(DEFAULT_TENANT, all).await.expect("query");
     assert_eq!(
         got[4], events[0],
         "every field survives, app and operation id too"
@@ -680,7 +763,7 @@ pub async fn audit_purge_deletes_only_older_records(store: Arc<dyn Store>) {
         2
     );
     let left: Vec<String> = store
-        .recent_audit(10)
+        .recent_audit(DEFAULT_TENANT, 10)
         .await
         .expect("audit")
         .into_iter()
@@ -708,7 +791,7 @@ pub async fn concurrent_access(store: Arc<dyn Store>) {
                 .await
                 .map_err(|e| format!("insert {i}: {e}"))?;
             let found = store
-                .associate_by_name(&format!("USER-{i}"))
+                .associate_by_name(DEFAULT_TENANT, &format!("USER-{i}"))
                 .await
                 .map_err(|e| format!("by name {i}: {e}"))?;
             if found.map(|f| f.id) != Some(a.id) {
@@ -740,15 +823,15 @@ pub async fn concurrent_access(store: Arc<dyn Store>) {
                 return Err(format!("change {i} found no associate"));
             }
             store
-                .list_associates()
+                .list_associates(DEFAULT_TENANT)
                 .await
                 .map_err(|e| format!("list {i}: {e}"))?;
             store
-                .count_associates()
+                .count_associates(DEFAULT_TENANT)
                 .await
                 .map_err(|e| format!("count {i}: {e}"))?;
             store
-                .recent_audit(5)
+                .recent_audit(DEFAULT_TENANT, 5)
                 .await
                 .map_err(|e| format!("audit {i}: {e}"))?;
             Ok::<_, String>(a.id)
@@ -765,9 +848,26 @@ pub async fn concurrent_access(store: Arc<dyn Store>) {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), TASKS, "ids are distinct");
-    assert_eq!(store.count_associates().await.expect("count"), TASKS as u64);
-    assert_eq!(store.list_associates().await.expect("list").len(), TASKS);
-    assert_eq!(store.recent_audit(1_000).await.expect("audit").len(), TASKS);
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        TASKS as u64
+    );
+    assert_eq!(
+        store
+            .list_associates(DEFAULT_TENANT)
+            .await
+            .expect("list")
+            .len(),
+        TASKS
+    );
+    assert_eq!(
+        store
+            .recent_audit(DEFAULT_TENANT, 1_000)
+            .await
+            .expect("audit")
+            .len(),
+        TASKS
+    );
     for i in 0..TASKS {
         assert!(has_ticket(&store, &format!("ticket-{i}")).await);
     }
@@ -779,6 +879,7 @@ fn change(id: AssociateId, hash: &str, keep: usize, must_change: bool, at: i64) 
         password_hash: hash.into(),
         keep_ticket: None,
         audit: AuditEvent {
+            tenant: DEFAULT_TENANT,
             at: Timestamp(at),
             actor: Some(id),
             target: Some(id),
@@ -860,7 +961,7 @@ pub async fn must_change_round_trips(store: Arc<dyn Store>) {
     store.set_must_change(a.id, true).await.expect("set");
     assert!(
         store
-            .associate_by_name("MC")
+            .associate_by_name(DEFAULT_TENANT, "MC")
             .await
             .expect("get")
             .expect("a")
@@ -927,7 +1028,7 @@ pub async fn login_failures_lock_and_clear(store: Arc<dyn Store>) {
     assert!(stored.is_locked(Timestamp(1_062)));
     // By name too, and the bystander is untouched.
     let by_name = store
-        .associate_by_name("LOCK")
+        .associate_by_name(DEFAULT_TENANT, "LOCK")
         .await
         .expect("get")
         .expect("a");
@@ -1019,6 +1120,7 @@ pub async fn concurrent_login_failures_all_count(store: Arc<dyn Store>) {
 
 fn app(name: &str, seed: u8, user_management: bool) -> NewApp {
     NewApp {
+        tenant: DEFAULT_TENANT,
         name: name.to_owned(),
         digest: [seed; 32],
         user_management,
@@ -1028,7 +1130,11 @@ fn app(name: &str, seed: u8, user_management: bool) -> NewApp {
 
 /// Apps come back by digest and in the list exactly as inserted.
 pub async fn apps_round_trip(store: Arc<dyn Store>) {
-    assert!(store.list_apps().await.expect("list").is_empty());
+    assert!(store
+        .list_apps(DEFAULT_TENANT)
+        .await
+        .expect("list")
+        .is_empty());
     assert_eq!(store.app_by_digest(&[7; 32]).await.expect("get"), None);
     let partner = store
         .insert_app(app("Partner", 1, false))
@@ -1041,6 +1147,7 @@ pub async fn apps_round_trip(store: Arc<dyn Store>) {
     assert_eq!(
         partner,
         AppRecord {
+            tenant: DEFAULT_TENANT,
             id: partner.id,
             name: "Partner".into(),
             digest: [1; 32],
@@ -1055,7 +1162,10 @@ pub async fn apps_round_trip(store: Arc<dyn Store>) {
         store.app_by_digest(&[2; 32]).await.expect("get"),
         Some(admin.clone())
     );
-    assert_eq!(store.list_apps().await.expect("list"), vec![partner, admin]);
+    assert_eq!(
+        store.list_apps(DEFAULT_TENANT).await.expect("list"),
+        vec![partner, admin]
+    );
 }
 
 /// A second app with the same name in any letter case, or the same digest, is a conflict
@@ -1073,7 +1183,10 @@ pub async fn app_names_and_digests_are_unique(store: Arc<dyn Store>) {
         store.insert_app(app("other", 1, true)).await,
         Err(StoreError::Conflict)
     ));
-    assert_eq!(store.list_apps().await.expect("list").len(), 1);
+    assert_eq!(
+        store.list_apps(DEFAULT_TENANT).await.expect("list").len(),
+        1
+    );
     assert_eq!(store.app_by_digest(&[2; 32]).await.expect("get"), None);
 }
 
@@ -1088,15 +1201,15 @@ pub async fn revoking_an_app_keeps_the_first_time(store: Arc<dyn Store>) {
         .await
         .expect("insert");
     assert!(store
-        .revoke_app("tOOL", Timestamp(50))
+        .revoke_app(DEFAULT_TENANT, "tOOL", Timestamp(50))
         .await
         .expect("revoke"));
     assert!(store
-        .revoke_app("tool", Timestamp(60))
+        .revoke_app(DEFAULT_TENANT, "tool", Timestamp(60))
         .await
         .expect("revoke"));
     assert!(!store
-        .revoke_app("nobody", Timestamp(60))
+        .revoke_app(DEFAULT_TENANT, "nobody", Timestamp(60))
         .await
         .expect("revoke"));
     let got = store
@@ -1111,4 +1224,122 @@ pub async fn revoking_an_app_keeps_the_first_time(store: Arc<dyn Store>) {
         .expect("get")
         .expect("app");
     assert_eq!(other.revoked_at, None);
+}
+
+/// The default tenant is built in; names are unique case-insensitively.
+pub async fn tenants_round_trip(store: Arc<dyn Store>) {
+    let listed = store.list_tenants().await.expect("list tenants");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, DEFAULT_TENANT);
+    let acme = store
+        .insert_tenant("Cust12345", Timestamp(10))
+        .await
+        .expect("insert tenant");
+    assert_ne!(acme.id, DEFAULT_TENANT);
+    assert_eq!(acme.name, "Cust12345");
+    assert!(matches!(
+        store.insert_tenant("CUST12345", Timestamp(11)).await,
+        Err(StoreError::Conflict)
+    ));
+    let found = store.tenant_by_name("cust12345").await.expect("by name");
+    assert_eq!(found, Some(acme.clone()));
+    assert_eq!(store.tenant_by_name("Cust9").await.expect("by name"), None);
+    let listed = store.list_tenants().await.expect("list tenants");
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1], acme);
+}
+
+/// The same associate and app names live in two tenants side by side, and every
+/// tenant-scoped lookup sees only its own tenant's rows.
+pub async fn names_are_unique_per_tenant_and_lookups_scoped(store: Arc<dyn Store>) {
+    let other = store
+        .insert_tenant("Cust2", Timestamp(1))
+        .await
+        .expect("insert tenant")
+        .id;
+    let here = insert(&store, person("Bob")).await;
+    let there = insert(
+        &store,
+        NewAssociate {
+            tenant: other,
+            ..person("BOB")
+        },
+    )
+    .await;
+    assert_ne!(here.id, there.id);
+    assert_eq!((here.tenant, there.tenant), (DEFAULT_TENANT, other));
+    assert!(matches!(
+        store
+            .insert_associate(NewAssociate {
+                tenant: other,
+                ..person("bob")
+            })
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    let by_name = |t| {
+        let store = store.clone();
+        async move { store.associate_by_name(t, "bob").await.expect("by name") }
+    };
+    assert_eq!(by_name(DEFAULT_TENANT).await.map(|a| a.id), Some(here.id));
+    assert_eq!(by_name(other).await.map(|a| a.id), Some(there.id));
+    assert_eq!(store.count_associates(other).await.expect("count"), 1);
+    assert_eq!(
+        store.list_associates(other).await.expect("list"),
+        vec![there.clone()]
+    );
+    assert_eq!(
+        store.associate_by_id(there.id).await.expect("by id"),
+        Some(there)
+    );
+
+    let a = store.insert_app(app("Tool", 1, true)).await.expect("app");
+    let b = store
+        .insert_app(NewApp {
+            tenant: other,
+            ..app("tool", 2, true)
+        })
+        .await
+        .expect("same name, other tenant");
+    assert_eq!((a.tenant, b.tenant), (DEFAULT_TENANT, other));
+    assert!(matches!(
+        store
+            .insert_app(NewApp {
+                tenant: other,
+                ..app("TOOL", 3, false)
+            })
+            .await,
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(store.list_apps(other).await.expect("list"), vec![b.clone()]);
+    assert!(store
+        .revoke_app(other, "tool", Timestamp(9))
+        .await
+        .expect("revoke"));
+    let mine = store.list_apps(DEFAULT_TENANT).await.expect("list");
+    assert_eq!(mine[0].revoked_at, None);
+    assert!(!store
+        .revoke_app(DEFAULT_TENANT, "nothing", Timestamp(9))
+        .await
+        .expect("revoke"));
+
+    store
+        .record_audit(AuditEvent {
+            tenant: other,
+            ..event(5, "there")
+        })
+        .await
+        .expect("audit");
+    store.record_audit(event(6, "here")).await.expect("audit");
+    let ops = |events: Vec<AuditEvent>| -> Vec<String> {
+        events.into_iter().map(|e| e.operation).collect()
+    };
+    assert_eq!(
+        ops(store.recent_audit(other, 10).await.expect("audit")),
+        vec!["there"]
+    );
+    assert_eq!(
+        ops(store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit")),
+        vec!["here"]
+    );
 }

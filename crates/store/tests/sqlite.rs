@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use accounts::{NewAssociate, Right, Store, StoreError, TicketRecord, Timestamp, UserType};
+use accounts::{
+    NewAssociate, Right, Store, StoreError, TicketRecord, Timestamp, UserType, DEFAULT_TENANT,
+};
 use store::{OpenError, SqliteStore};
 
 async fn fresh_file() -> (tempfile::TempDir, Arc<dyn Store>) {
@@ -30,6 +32,7 @@ mod memory {
 
 fn alice() -> NewAssociate {
     NewAssociate {
+        tenant: DEFAULT_TENANT,
         name: "Alice".into(),
         full_name: "Alice Liddell".into(),
         user_type: UserType::Internal,
@@ -61,13 +64,17 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
 
     let second = store::open(&url).await.unwrap();
     assert_eq!(
-        second.associate_by_name("alice").await.unwrap(),
+        second
+            .associate_by_name(DEFAULT_TENANT, "alice")
+            .await
+            .unwrap(),
         Some(a.clone())
     );
     assert!(second.ticket("t").await.unwrap().is_some());
     // Ids are never reused, even after the newest row is deleted.
     let b = second
         .insert_associate(NewAssociate {
+            tenant: DEFAULT_TENANT,
             name: "b".into(),
             ..alice()
         })
@@ -80,6 +87,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap();
     let c = second
         .insert_associate(NewAssociate {
+            tenant: DEFAULT_TENANT,
             name: "c".into(),
             ..alice()
         })
@@ -100,7 +108,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -220,14 +228,14 @@ async fn damaged_rows_are_backend_errors_naming_the_column_not_the_value() {
         }
         other => panic!("expected a backend error, got {other:?}"),
     }
-    assert!(store.list_associates().await.is_err());
+    assert!(store.list_associates(DEFAULT_TENANT).await.is_err());
 
     conn.execute(
         "UPDATE associates SET rights = 'admin-all', id = 4294967296 WHERE id = ?1",
         [a.id],
     )
     .unwrap();
-    match store.list_associates().await {
+    match store.list_associates(DEFAULT_TENANT).await {
         Err(StoreError::Backend(text)) => {
             assert!(text.contains("associates.id"), "{text}");
             assert!(!text.contains("4294967296"), "{text}");
@@ -295,9 +303,78 @@ async fn audit_rows_written_before_version_5_read_back_without_app_or_operation_
     .unwrap();
     drop(conn);
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
-    let events = store.recent_audit(10).await.unwrap();
+    let events = store.recent_audit(DEFAULT_TENANT, 10).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].target, Some(7));
     assert_eq!(events[0].app, None);
     assert_eq!(events[0].operation_id, None);
+}
+
+/// A store made before tenants (version 4) keeps every row, in the default tenant, and
+/// its foreign keys, when version 6 rebuilds the associates and apps tables.
+#[tokio::test]
+async fn upgrading_to_tenants_keeps_rows_in_the_default_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER);",
+        )
+        .unwrap();
+        for (v, sql) in [
+            (1, include_str!("../src/sqlite/migrations/0001_init.sql")),
+            (
+                2,
+                include_str!("../src/sqlite/migrations/0002_password_history.sql"),
+            ),
+            (3, include_str!("../src/sqlite/migrations/0003_lockout.sql")),
+            (4, include_str!("../src/sqlite/migrations/0004_apps.sql")),
+        ] {
+            conn.execute_batch(sql).unwrap();
+            conn.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [v])
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO associates (name, name_key, full_name, user_type, rights, password_hash)
+                 VALUES ('Alice', 'alice', 'Alice A', 'internal', 'admin-all', 'h');
+             INSERT INTO tickets VALUES ('t1', zeroblob(32), 1, 1, 99999999999);
+             INSERT INTO password_history (associate_id, password_hash, replaced_at)
+                 VALUES (1, 'old', 5);
+             INSERT INTO apps (name, name_key, digest, user_management, created_at)
+                 VALUES ('Tool', 'tool', zeroblob(32), 1, 7);
+             INSERT INTO audit (at, actor, target, operation, outcome)
+                 VALUES (9, 1, 1, 'user add', 'success');",
+        )
+        .unwrap();
+    }
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    let alice = store
+        .associate_by_name(DEFAULT_TENANT, "ALICE")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((alice.id, alice.tenant), (1, DEFAULT_TENANT));
+    assert!(store.ticket("t1").await.unwrap().is_some());
+    assert_eq!(store.password_history(1, 5).await.unwrap(), vec!["old"]);
+    let apps = store.list_apps(DEFAULT_TENANT).await.unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0].tenant, DEFAULT_TENANT);
+    assert_eq!(
+        store.recent_audit(DEFAULT_TENANT, 5).await.unwrap().len(),
+        1
+    );
+    let tenants = store.list_tenants().await.unwrap();
+    assert_eq!(tenants.len(), 1);
+    assert_eq!((tenants[0].id, tenants[0].name.as_str()), (1, "default"));
+    // Foreign keys are enforced again after the migration.
+    let orphan = TicketRecord {
+        id: "t2".into(),
+        digest: [1; 32],
+        associate_id: 42,
+        created_at: Timestamp(1),
+        expires_at: Timestamp(2),
+    };
+    assert!(store.insert_ticket(orphan).await.is_err());
 }

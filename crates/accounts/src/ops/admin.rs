@@ -9,6 +9,7 @@ use crate::error::{AccountError, StoreError};
 use crate::ops::Accounts;
 use crate::policy::{normalize, Subject};
 use crate::secret::Secret;
+use crate::tenant::TenantId;
 use crate::time::Timestamp;
 
 /// A user to create.
@@ -25,7 +26,12 @@ pub struct NewUser {
 
 impl Accounts {
     /// Creates an associate; the password, if any, must satisfy the policy.
-    pub async fn add_user(&self, user: NewUser, now: Timestamp) -> Result<Associate, AccountError> {
+    pub async fn add_user(
+        &self,
+        tenant: TenantId,
+        user: NewUser,
+        now: Timestamp,
+    ) -> Result<Associate, AccountError> {
         let name = user.name.trim().to_owned();
         if name.is_empty() {
             return Err(AccountError::ArgumentMissing("name"));
@@ -43,6 +49,7 @@ impl Accounts {
             None => None,
         };
         let new = NewAssociate {
+            tenant,
             name: name.clone(),
             full_name: user.full_name,
             user_type: user.user_type,
@@ -58,17 +65,23 @@ impl Accounts {
                 StoreError::Conflict => AccountError::AssociateNameTaken(name),
                 other => AccountError::Internal(other),
             })?;
-        self.audit_admin("user add", Some(created.id), now).await?;
+        self.audit_admin(tenant, "user add", Some(created.id), now)
+            .await?;
         Ok(created)
     }
 
     /// Retires an associate by name and revokes its tickets.
-    pub async fn retire_user(&self, name: &str, now: Timestamp) -> Result<Associate, AccountError> {
-        let found = self.store.associate_by_name(name.trim()).await?;
+    pub async fn retire_user(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Associate, AccountError> {
+        let found = self.store.associate_by_name(tenant, name.trim()).await?;
         let associate =
             found.ok_or_else(|| AccountError::AssociateNameNotFound(name.trim().to_owned()))?;
         self.store.retire_associate(associate.id).await?;
-        self.audit_admin("user retire", Some(associate.id), now)
+        self.audit_admin(tenant, "user retire", Some(associate.id), now)
             .await?;
         Ok(Associate {
             retired: true,
@@ -78,23 +91,29 @@ impl Accounts {
 
     /// Forgets an associate's failed log-ins and lifts its lock (`netserver user unlock`);
     /// returns the associate as it was, so the caller can say whether it was locked.
-    pub async fn unlock_user(&self, name: &str, now: Timestamp) -> Result<Associate, AccountError> {
-        let found = self.store.associate_by_name(name.trim()).await?;
+    pub async fn unlock_user(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Associate, AccountError> {
+        let found = self.store.associate_by_name(tenant, name.trim()).await?;
         let associate =
             found.ok_or_else(|| AccountError::AssociateNameNotFound(name.trim().to_owned()))?;
         self.store.clear_login_failures(associate.id).await?;
-        self.audit_admin("user unlock", Some(associate.id), now)
+        self.audit_admin(tenant, "user unlock", Some(associate.id), now)
             .await?;
         Ok(associate)
     }
 
-    /// On an empty store, creates `admin` with `admin-all` and a random password, which is
-    /// returned once for the operator to read; `None` when the store already has users.
+    /// On a tenant without users, creates `admin` with `admin-all` and a random password,
+    /// which is returned once for the operator to read; `None` when it already has users.
     pub async fn bootstrap_admin(
         &self,
+        tenant: TenantId,
         now: Timestamp,
     ) -> Result<Option<(Associate, Secret)>, AccountError> {
-        if self.store.count_associates().await? > 0 {
+        if self.store.count_associates(tenant).await? > 0 {
             return Ok(None);
         }
         let password = Secret::new(Alphanumeric.sample_string(&mut rand::rngs::OsRng, 24));
@@ -106,17 +125,19 @@ impl Accounts {
             password: Some(password.clone()),
             must_change: false,
         };
-        let created = self.add_user(user, now).await?;
+        let created = self.add_user(tenant, user, now).await?;
         Ok(Some((created, password)))
     }
 
-    async fn audit_admin(
+    pub(crate) async fn audit_admin(
         &self,
+        tenant: TenantId,
         operation: &str,
         target: Option<i32>,
         now: Timestamp,
     ) -> Result<(), AccountError> {
         let event = AuditEvent {
+            tenant,
             at: now,
             actor: None,
             target,

@@ -91,6 +91,7 @@ impl Accounts {
             // A user changing their own password keeps the session they did it from.
             keep_ticket: own.then(|| caller.ticket_id.clone()),
             audit: AuditEvent {
+                tenant: ctx.tenant,
                 at: ctx.now,
                 actor: Some(caller.associate.id),
                 target: Some(target.id),

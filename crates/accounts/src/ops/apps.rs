@@ -7,6 +7,7 @@ use crate::error::{AccountError, StoreError};
 use crate::ops::{Accounts, CallContext};
 use crate::secret::Secret;
 use crate::settings::Mode;
+use crate::tenant::TenantId;
 use crate::time::Timestamp;
 
 impl Accounts {
@@ -32,7 +33,9 @@ impl Accounts {
             .app_by_digest(&app::digest(token.expose()))
             .await?;
         let app = found
-            .filter(|a| app::matches(token, &a.digest) && a.revoked_at.is_none())
+            .filter(|a| {
+                app::matches(token, &a.digest) && a.revoked_at.is_none() && a.tenant == ctx.tenant
+            })
             .ok_or(AccountError::AppTokenInvalid)?;
         if agent == Agent::User {
             if !self.settings.user_agent_enabled {
@@ -48,6 +51,7 @@ impl Accounts {
     /// Registers an application and returns its token, the only time it exists in clear.
     pub async fn add_app(
         &self,
+        tenant: TenantId,
         name: &str,
         user_management: bool,
         now: Timestamp,
@@ -58,6 +62,7 @@ impl Accounts {
         }
         let (token, digest) = app::issue();
         let new = NewApp {
+            tenant,
             name: name.clone(),
             digest,
             user_management,
@@ -67,21 +72,32 @@ impl Accounts {
             StoreError::Conflict => AccountError::AppNameTaken(name),
             other => AccountError::Internal(other),
         })?;
-        self.audit_app("app add", now).await?;
+        self.audit_app(tenant, "app add", now).await?;
         Ok((created, token))
     }
 
     /// Revokes an application by name; its token stops working at once.
-    pub async fn revoke_app(&self, name: &str, now: Timestamp) -> Result<(), AccountError> {
+    pub async fn revoke_app(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<(), AccountError> {
         let name = name.trim();
-        if !self.store.revoke_app(name, now).await? {
+        if !self.store.revoke_app(tenant, name, now).await? {
             return Err(AccountError::AppNotFound(name.to_owned()));
         }
-        self.audit_app("app revoke", now).await
+        self.audit_app(tenant, "app revoke", now).await
     }
 
-    async fn audit_app(&self, operation: &str, now: Timestamp) -> Result<(), AccountError> {
+    async fn audit_app(
+        &self,
+        tenant: TenantId,
+        operation: &str,
+        now: Timestamp,
+    ) -> Result<(), AccountError> {
         let event = AuditEvent {
+            tenant,
             at: now,
             actor: None,
             target: None,

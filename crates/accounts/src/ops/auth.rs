@@ -39,7 +39,10 @@ impl Accounts {
                 return Err(AccountError::TooManyAttempts);
             }
         }
-        let found = self.store.associate_by_name(name.trim()).await?;
+        let found = self
+            .store
+            .associate_by_name(ctx.tenant, name.trim())
+            .await?;
         let password = normalize(password);
         let stored = found.as_ref().and_then(|a| a.password_hash.as_deref());
         let verified = self.hasher.verify(&password, stored).await;
@@ -133,10 +136,15 @@ impl Accounts {
         if !ticket::matches(&parts.secret, &record.digest) {
             return Err(AccountError::TicketInvalid);
         }
+        // A ticket belongs to its associate's tenant; at any other it is no ticket at all
+        // (checked before expiry, so that it does not even show whether it expired).
+        let associate = self.store.associate_by_id(record.associate_id).await?;
+        if associate.as_ref().is_some_and(|a| a.tenant != ctx.tenant) {
+            return Err(AccountError::TicketInvalid);
+        }
         if record.expires_at <= ctx.now {
             return Err(AccountError::TicketExpired);
         }
-        let associate = self.store.associate_by_id(record.associate_id).await?;
         let associate = associate
             .filter(|a| !a.retired)
             .ok_or(AccountError::CallerRetired)?;
@@ -187,6 +195,7 @@ impl Accounts {
     /// The audit record of a lock that a wrong old password (not a log-in) set off.
     pub(crate) async fn audit_lock(&self, ctx: &CallContext, target: i32) {
         let event = AuditEvent {
+            tenant: ctx.tenant,
             at: ctx.now,
             actor: None,
             target: Some(target),
@@ -214,6 +223,7 @@ impl Accounts {
             None
         };
         let event = AuditEvent {
+            tenant: ctx.tenant,
             at: ctx.now,
             actor,
             target,

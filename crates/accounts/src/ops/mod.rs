@@ -8,6 +8,7 @@ mod auth;
 mod password;
 mod query;
 mod rules;
+mod tenants;
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use crate::lockout::RateLimiter;
 use crate::secret::Secret;
 use crate::settings::Settings;
 use crate::store::Store;
+use crate::tenant::TenantId;
 use crate::time::Timestamp;
 
 pub use admin::NewUser;
@@ -27,6 +29,8 @@ pub use rules::Authority;
 /// What a protocol adapter knows about one call.
 #[derive(Debug, Clone)]
 pub struct CallContext {
+    /// The tenant the request's path named (the default tenant without a customer segment).
+    pub tenant: TenantId,
     pub ticket: Option<Secret>,
     pub app_token: Option<Secret>,
     /// The client's address as the transport saw it, for the audit trail.

@@ -37,7 +37,7 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         let caller = self.caller(ctx).await?;
         let result = async {
-            let target = self.resolve(target).await?;
+            let target = self.resolve(ctx, target).await?;
             admin_over(&caller.associate, &target)?;
             let pw = password.cloned().unwrap_or_else(|| Secret::new(""));
             self.apply_password(&caller, ctx, &target, &pw, Authority::Admin, operation)
@@ -69,7 +69,7 @@ impl Accounts {
     ) -> Result<Secret, AccountError> {
         let caller = self.caller(ctx).await?;
         let result = async {
-            let target = self.resolve(target).await?;
+            let target = self.resolve(ctx, target).await?;
             admin_over(&caller.associate, &target)?;
             let subject = Subject {
                 name: &target.name,
@@ -104,7 +104,7 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         let caller = self.caller_allowing_change(ctx).await?;
         let result = async {
-            let target = self.resolve(target).await?;
+            let target = self.resolve(ctx, target).await?;
             if caller.associate.must_change && caller.associate.id != target.id {
                 return Err(AccountError::PasswordChangeRequired);
             }
@@ -163,8 +163,13 @@ impl Accounts {
         }
     }
 
-    /// Looks up the associate an operation is aimed at; must exist and not be retired.
-    pub(crate) async fn resolve(&self, target: TargetRef<'_>) -> Result<Associate, AccountError> {
+    /// Looks up the associate an operation is aimed at; must exist in the caller's tenant
+    /// and not be retired. An associate of another tenant answers exactly like a missing one.
+    pub(crate) async fn resolve(
+        &self,
+        ctx: &CallContext,
+        target: TargetRef<'_>,
+    ) -> Result<Associate, AccountError> {
         let found = match target {
             TargetRef::Id(None) => return Err(AccountError::ArgumentMissing("AssociateId")),
             TargetRef::Id(Some(id)) if id <= 0 => return Err(AccountError::AssociateIdInvalid(id)),
@@ -172,11 +177,12 @@ impl Accounts {
                 .store
                 .associate_by_id(id)
                 .await?
+                .filter(|a| a.tenant == ctx.tenant)
                 .ok_or(AccountError::AssociateNotFound(id))?,
             TargetRef::Name(None) => return Err(AccountError::ArgumentMissing("AssociateName")),
             TargetRef::Name(Some(name)) => self
                 .store
-                .associate_by_name(name.trim())
+                .associate_by_name(ctx.tenant, name.trim())
                 .await?
                 .ok_or_else(|| AccountError::AssociateNameNotFound(name.trim().to_owned()))?,
         };
@@ -197,6 +203,7 @@ impl Accounts {
     ) -> Result<T, AccountError> {
         if let Err(error) = &result {
             let event = AuditEvent {
+                tenant: ctx.tenant,
                 at: ctx.now,
                 actor: Some(caller.associate.id),
                 target,

@@ -28,7 +28,7 @@ impl Accounts {
     ) -> Result<bool, AccountError> {
         let caller = self.caller(ctx).await?;
         let result = async {
-            let target = self.resolve(TargetRef::Id(target)).await?;
+            let target = self.resolve(ctx, TargetRef::Id(target)).await?;
             Ok(change_over(&caller.associate, &target).is_ok())
         }
         .await;
@@ -47,7 +47,7 @@ impl Accounts {
         let caller = self.caller(ctx).await?;
         let result = async {
             let associate = match target {
-                Some(id) if id > 0 => Some(self.resolve(TargetRef::Id(Some(id))).await?),
+                Some(id) if id > 0 => Some(self.resolve(ctx, TargetRef::Id(Some(id))).await?),
                 _ => None,
             };
             let pw = password.cloned().unwrap_or_else(|| Secret::new(""));
@@ -76,7 +76,7 @@ impl Accounts {
     ) -> Result<Vec<&'static str>, AccountError> {
         let caller = self.caller(ctx).await?;
         let result = async {
-            let target = self.resolve(TargetRef::Id(target)).await?;
+            let target = self.resolve(ctx, TargetRef::Id(target)).await?;
             let usable =
                 target.password_hash.is_some() || change_over(&caller.associate, &target).is_ok();
             Ok(if usable {

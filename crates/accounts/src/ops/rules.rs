@@ -40,6 +40,7 @@ mod tests {
 
     fn who(id: i32, rights: &[Right]) -> Associate {
         Associate {
+            tenant: crate::tenant::DEFAULT_TENANT,
             id,
             name: format!("u{id}"),
             full_name: String::new(),

@@ -1,18 +1,19 @@
 //! `netserver app add|list|revoke`: registered applications, straight on the store.
 
-use accounts::{Accounts, Timestamp};
+use accounts::{Accounts, TenantId, Timestamp};
 
 use crate::cli::{AppCommand, Resolved};
 
 pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
     let accounts = cfg.accounts().await?;
+    let tenant = cfg.tenant(&accounts).await?;
     match cmd {
         AppCommand::Add {
             name,
             user_management,
         } => {
             let (app, token) = accounts
-                .add_app(&name, user_management, Timestamp::now())
+                .add_app(tenant, &name, user_management, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
             let kind = if app.user_management {
@@ -27,10 +28,10 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
             println!("{}", token.expose());
             Ok(())
         }
-        AppCommand::List => list(&accounts).await,
+        AppCommand::List => list(&accounts, tenant).await,
         AppCommand::Revoke { name } => {
             accounts
-                .revoke_app(&name, Timestamp::now())
+                .revoke_app(tenant, &name, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
             println!(
@@ -42,10 +43,10 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
     }
 }
 
-async fn list(accounts: &Accounts) -> Result<(), String> {
+async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), String> {
     let all = accounts
         .store()
-        .list_apps()
+        .list_apps(tenant)
         .await
         .map_err(|e| e.to_string())?;
     println!(

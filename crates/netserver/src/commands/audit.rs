@@ -8,11 +8,12 @@ use crate::commands::app::utc;
 pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
     let since = args.since.as_deref().map(parse_time).transpose()?;
     let accounts = cfg.accounts().await?;
+    let tenant = cfg.tenant(&accounts).await?;
     let store = accounts.store();
     let associate_id = match args.associate.as_deref() {
         Some(name) => {
             let found = store
-                .associate_by_name(name.trim())
+                .associate_by_name(tenant, name.trim())
                 .await
                 .map_err(|e| e.to_string())?;
             Some(
@@ -28,7 +29,10 @@ pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
         associate_id,
         limit: args.limit,
     };
-    let events = store.audit_query(filter).await.map_err(|e| e.to_string())?;
+    let events = store
+        .audit_query(tenant, filter)
+        .await
+        .map_err(|e| e.to_string())?;
     if args.json {
         for e in &events {
             println!("{}", json_line(e));
@@ -214,6 +218,7 @@ mod tests {
             client: Some("cli".into()),
             app: None,
             operation_id: None,
+            tenant: accounts::DEFAULT_TENANT,
         };
         assert_eq!(
             json_line(&e),

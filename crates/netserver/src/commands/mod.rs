@@ -6,6 +6,7 @@ mod client;
 mod password;
 mod policy;
 mod serve;
+mod tenant;
 mod user;
 
 use crate::cli::{Cli, Command};
@@ -17,6 +18,7 @@ pub async fn dispatch(cli: Cli) -> Result<(), String> {
         Command::User(cmd) => user::run(resolved, cmd).await,
         Command::App(cmd) => app::run(resolved, cmd).await,
         Command::Audit(args) => audit::run(resolved, args).await,
+        Command::Tenant(cmd) => tenant::run(resolved, cmd).await,
         Command::Client(cmd) => client::run(cmd).await,
         Command::Policy(cmd) => policy::run(resolved, cmd),
     }

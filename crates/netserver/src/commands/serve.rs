@@ -1,7 +1,7 @@
 //! `netserver serve`: open (and migrate) the store, make the first administrator of an
 //! empty store, and serve HTTP until interrupted.
 
-use accounts::Timestamp;
+use accounts::{Timestamp, DEFAULT_TENANT};
 
 use crate::cli::Resolved;
 use crate::wiring;
@@ -10,7 +10,7 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     init_logging();
     let accounts = cfg.accounts().await?;
     if let Some((admin, password)) = accounts
-        .bootstrap_admin(Timestamp::now())
+        .bootstrap_admin(DEFAULT_TENANT, Timestamp::now())
         .await
         .map_err(|e| e.to_string())?
     {

@@ -1,12 +1,13 @@
 //! `netserver user add|list|retire|unlock`: administration straight on the store.
 
-use accounts::{parse_rights, Accounts, NewUser, Timestamp, UserType};
+use accounts::{parse_rights, Accounts, NewUser, TenantId, Timestamp, UserType};
 
 use crate::cli::{Resolved, UserCommand};
 use crate::commands::password;
 
 pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
     let accounts = cfg.accounts().await?;
+    let tenant = cfg.tenant(&accounts).await?;
     match cmd {
         UserCommand::Add {
             name,
@@ -30,7 +31,7 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
                 },
             };
             let created = accounts
-                .add_user(user, Timestamp::now())
+                .add_user(tenant, user, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
             println!(
@@ -39,11 +40,11 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
             );
             Ok(())
         }
-        UserCommand::List => list(&accounts).await,
+        UserCommand::List => list(&accounts, tenant).await,
         UserCommand::Unlock { name } => {
             let now = Timestamp::now();
             let was = accounts
-                .unlock_user(&name, now)
+                .unlock_user(tenant, &name, now)
                 .await
                 .map_err(|e| e.public_message())?;
             let state = if was.lock.is_locked(now) {
@@ -56,7 +57,7 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
         }
         UserCommand::Retire { name } => {
             let retired = accounts
-                .retire_user(&name, Timestamp::now())
+                .retire_user(tenant, &name, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
             println!(
@@ -68,10 +69,10 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
     }
 }
 
-async fn list(accounts: &Accounts) -> Result<(), String> {
+async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), String> {
     let all = accounts
         .store()
-        .list_associates()
+        .list_associates(tenant)
         .await
         .map_err(|e| e.to_string())?;
     println!(

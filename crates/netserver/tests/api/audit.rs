@@ -70,7 +70,12 @@ async fn records_of(app: &TestApp, id: &str) -> Vec<AuditEvent> {
         associate_id: None,
         limit: 1_000,
     };
-    let events = app.accounts.store().audit_query(all).await.unwrap();
+    let events = app
+        .accounts
+        .store()
+        .audit_query(accounts::DEFAULT_TENANT, all)
+        .await
+        .unwrap();
     events
         .into_iter()
         .filter(|e| e.operation_id.as_deref() == Some(id))
@@ -175,10 +180,15 @@ async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
             client: Some("cli".into()),
             app: None,
             operation_id: None,
+            tenant: accounts::DEFAULT_TENANT,
         };
         store.record_audit(event).await.unwrap();
     }
-    let before = store.recent_audit(1_000).await.unwrap().len();
+    let before = store
+        .recent_audit(accounts::DEFAULT_TENANT, 1_000)
+        .await
+        .unwrap()
+        .len();
     assert_eq!(
         wiring::sweep_audit(&store, 0, now).await.unwrap(),
         0,
@@ -186,7 +196,7 @@ async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
     );
     assert_eq!(wiring::sweep_audit(&store, 30, now).await.unwrap(), 1);
     let left: Vec<String> = store
-        .recent_audit(1_000)
+        .recent_audit(accounts::DEFAULT_TENANT, 1_000)
         .await
         .unwrap()
         .into_iter()
@@ -201,7 +211,10 @@ async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
         .await
         .unwrap();
     assert_eq!(fresh, 2);
-    let kept = store.recent_audit(1_000).await.unwrap();
+    let kept = store
+        .recent_audit(accounts::DEFAULT_TENANT, 1_000)
+        .await
+        .unwrap();
     assert_eq!(kept.len(), before - 3);
     assert!(kept.iter().all(|e| e.operation == "user add"));
 }

@@ -113,7 +113,7 @@ async fn retired_users_cannot_log_in() {
     app.add_user("gone", &[], "pw-g-secret-1").await;
     assert!(app.login("gone", "pw-g-secret-1").await.is_some());
     app.accounts
-        .retire_user("gone", Timestamp::now())
+        .retire_user(accounts::DEFAULT_TENANT, "gone", Timestamp::now())
         .await
         .unwrap();
     assert!(app.login("gone", "pw-g-secret-1").await.is_none());
@@ -128,6 +128,7 @@ async fn tickets_expire_and_slide_with_time_passed_in() {
     let app = spawn_app_with(ServerConfig::default(), settings).await;
     let t0 = Timestamp(1_000_000);
     let ctx = |now: Timestamp, ticket: &Secret| CallContext {
+        tenant: accounts::DEFAULT_TENANT,
         ticket: Some(ticket.clone()),
         app_token: None,
         client: None,

@@ -70,7 +70,12 @@ async fn change_password_by_the_user_needs_the_old_one() {
     )
     .await;
     wrong.assert_exception("SoWrongPasswordException");
-    let events = app.accounts.store().recent_audit(1).await.unwrap();
+    let events = app
+        .accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 1)
+        .await
+        .unwrap();
     assert_eq!(events[0].outcome.as_str(), "old_password_wrong");
     let blank = call(
         &app,
@@ -435,7 +440,7 @@ async fn must_change_confines_the_ticket_to_changing_the_password() {
     };
     let id = app
         .accounts
-        .add_user(user, Timestamp::now())
+        .add_user(accounts::DEFAULT_TENANT, user, Timestamp::now())
         .await
         .unwrap()
         .id

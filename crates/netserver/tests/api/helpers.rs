@@ -72,7 +72,7 @@ impl TestApp {
             must_change: false,
         };
         self.accounts
-            .add_user(user, Timestamp::now())
+            .add_user(accounts::DEFAULT_TENANT, user, Timestamp::now())
             .await
             .unwrap()
             .id

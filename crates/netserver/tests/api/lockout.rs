@@ -51,6 +51,7 @@ async fn login_body(app: &TestApp, name: &str, password: &str) -> String {
 
 fn at(now: i64) -> CallContext {
     CallContext {
+        tenant: accounts::DEFAULT_TENANT,
         ticket: None,
         app_token: None,
         client: None,
@@ -68,7 +69,11 @@ async fn direct(accounts: &Accounts, password: &str, now: i64) -> bool {
 }
 
 async fn audit(app: &TestApp) -> Vec<AuditEvent> {
-    app.accounts.store().recent_audit(1_000).await.unwrap()
+    app.accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 1_000)
+        .await
+        .unwrap()
 }
 
 fn outcome_for(events: &[AuditEvent], target: i32, code: &str) -> usize {
@@ -300,6 +305,7 @@ async fn the_per_address_rate_limit_answers_too_many_attempts_and_recovers() {
 
     // Another address is not limited; this one recovers after the minute.
     let from = |client: &str, now: i64| CallContext {
+        tenant: accounts::DEFAULT_TENANT,
         client: Some(client.into()),
         ..at(now)
     };
@@ -405,7 +411,11 @@ async fn netserver_user_unlock_lifts_the_lock_and_is_audited() {
         String::from_utf8_lossy(&o.stderr)
     );
 
-    let events = accounts.store().recent_audit(100).await.unwrap();
+    let events = accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 100)
+        .await
+        .unwrap();
     let unlock = events
         .iter()
         .find(|e| e.operation == "user unlock")

@@ -14,6 +14,7 @@ mod protocol;
 mod raw;
 mod refusals;
 mod set_password;
+mod tenants;
 mod wire_samples;
 mod wsdl;
 mod zeep;

@@ -26,7 +26,12 @@ fn client(app: &TestApp, token: Option<&str>) -> Client {
 async fn register(app: &TestApp, name: &str, user_management: bool) -> String {
     let (_, token) = app
         .accounts
-        .add_app(name, user_management, Timestamp::now())
+        .add_app(
+            accounts::DEFAULT_TENANT,
+            name,
+            user_management,
+            Timestamp::now(),
+        )
         .await
         .unwrap();
     token.expose().to_owned()
@@ -134,7 +139,7 @@ async fn unknown_and_revoked_tokens_are_refused() {
         .expect("log-in with a registered token")
         .ticket;
     app.accounts
-        .revoke_app("CRM", Timestamp::now())
+        .revoke_app(accounts::DEFAULT_TENANT, "CRM", Timestamp::now())
         .await
         .unwrap();
     let e = login_refusal(&c).await;

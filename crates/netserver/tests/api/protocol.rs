@@ -27,7 +27,7 @@ async fn paths_match_case_insensitively_with_a_customer_prefix() {
     let ticket = app.admin_ticket().await;
     for path in [
         "/remote/services88/user.svc",
-        "/Cust12345/Remote/Services88/USER.svc",
+        "/Default/Remote/Services88/USER.svc",
         "/Services88/User.svc/soap12",
     ] {
         let reply = app

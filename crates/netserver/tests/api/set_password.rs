@@ -85,7 +85,12 @@ async fn success_and_failure_are_audited_without_the_password() {
     app.set_password(Some(&ticket), &bob.to_string(), "short")
         .await
         .assert_exception("SoPasswordPolicyException");
-    let events = app.accounts.store().recent_audit(10).await.unwrap();
+    let events = app
+        .accounts
+        .store()
+        .recent_audit(accounts::DEFAULT_TENANT, 10)
+        .await
+        .unwrap();
     let sets: Vec<_> = events
         .iter()
         .filter(|e| e.operation == "SetPassword")
@@ -195,7 +200,7 @@ async fn bad_targets_are_refused() {
     app.add_user("gone", &[], "gn-secret-pw-9").await;
     let gone = app
         .accounts
-        .retire_user("gone", Timestamp::now())
+        .retire_user(accounts::DEFAULT_TENANT, "gone", Timestamp::now())
         .await
         .unwrap();
     app.set_password(Some(&ticket), &gone.id.to_string(), "new-password-1")

@@ -21,6 +21,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_lockout.sql")),
     (4, include_str!("migrations/0004_apps.sql")),
     (5, include_str!("migrations/0005_audit.sql")),
+    (6, include_str!("migrations/0006_tenants.sql")),
 ];
 
 /// The newest schema version this build knows.
@@ -29,7 +30,35 @@ pub(crate) fn latest() -> i64 {
 }
 
 /// Applies every migration not yet recorded in the database.
+///
+/// Foreign-key enforcement is off while migrations run (a migration may rebuild a table
+/// that others reference, which SQLite's rebuild procedure requires) and back on after;
+/// each migration checks the keys with `foreign_key_check` before it commits.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), OpenError> {
+    let enforced: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .map_err(|e| OpenError::Migration {
+            version: 0,
+            detail: describe(&e),
+        })?;
+    let restore = |conn: &Connection| {
+        conn.pragma_update(None, "foreign_keys", enforced)
+            .map_err(|e| OpenError::Migration {
+                version: 0,
+                detail: describe(&e),
+            })
+    };
+    conn.pragma_update(None, "foreign_keys", false)
+        .map_err(|e| OpenError::Migration {
+            version: 0,
+            detail: describe(&e),
+        })?;
+    let result = apply(conn);
+    restore(conn)?;
+    result
+}
+
+fn apply(conn: &mut Connection) -> Result<(), OpenError> {
     let failed = |version: i64| {
         move |e: rusqlite::Error| OpenError::Migration {
             version,
@@ -75,6 +104,17 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), OpenError> {
             continue; // the transaction rolls back (nothing was written) when dropped
         }
         tx.execute_batch(sql).map_err(failed(version))?;
+        let dangling = tx
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(failed(version))?;
+        if dangling > 0 {
+            return Err(OpenError::Migration {
+                version,
+                detail: format!("{dangling} rows break a foreign key after the migration"),
+            });
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
             params![version, Timestamp::now().0],

@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use accounts::{
     AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, FailureRecorded, LockoutSettings,
-    NewApp, NewAssociate, PasswordChange, Store, StoreError, TicketRecord, Timestamp,
+    NewApp, NewAssociate, PasswordChange, Store, StoreError, Tenant, TenantId, TicketRecord,
+    Timestamp,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;
@@ -100,25 +101,51 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
+        let name = name.to_owned();
+        self.pool
+            .run(move |c| queries::tenant_by_name(c, &name))
+            .await
+    }
+
+    async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError> {
+        let name = name.to_owned();
+        self.pool
+            .run(move |c| queries::insert_tenant(c, &name, created_at))
+            .await
+    }
+
+    async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        self.pool.run(|c| queries::list_tenants(c)).await
+    }
+
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
         self.pool
             .run(move |c| queries::associate_by_id(c, id))
             .await
     }
 
-    async fn associate_by_name(&self, name: &str) -> Result<Option<Associate>, StoreError> {
+    async fn associate_by_name(
+        &self,
+        tenant: TenantId,
+        name: &str,
+    ) -> Result<Option<Associate>, StoreError> {
         let name = name.to_owned();
         self.pool
-            .run(move |c| queries::associate_by_name(c, &name))
+            .run(move |c| queries::associate_by_name(c, tenant, &name))
             .await
     }
 
-    async fn list_associates(&self) -> Result<Vec<Associate>, StoreError> {
-        self.pool.run(|c| queries::list_associates(c)).await
+    async fn list_associates(&self, tenant: TenantId) -> Result<Vec<Associate>, StoreError> {
+        self.pool
+            .run(move |c| queries::list_associates(c, tenant))
+            .await
     }
 
-    async fn count_associates(&self) -> Result<u64, StoreError> {
-        self.pool.run(|c| queries::count_associates(c)).await
+    async fn count_associates(&self, tenant: TenantId) -> Result<u64, StoreError> {
+        self.pool
+            .run(move |c| queries::count_associates(c, tenant))
+            .await
     }
 
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
@@ -216,14 +243,19 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn list_apps(&self) -> Result<Vec<AppRecord>, StoreError> {
-        self.pool.run(|c| queries::list_apps(c)).await
+    async fn list_apps(&self, tenant: TenantId) -> Result<Vec<AppRecord>, StoreError> {
+        self.pool.run(move |c| queries::list_apps(c, tenant)).await
     }
 
-    async fn revoke_app(&self, name: &str, at: Timestamp) -> Result<bool, StoreError> {
+    async fn revoke_app(
+        &self,
+        tenant: TenantId,
+        name: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
         let name = name.to_owned();
         self.pool
-            .run(move |c| queries::revoke_app(c, &name, at))
+            .run(move |c| queries::revoke_app(c, tenant, &name, at))
             .await
     }
 
@@ -233,15 +265,23 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn recent_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+    async fn recent_audit(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
         self.pool
-            .run(move |c| queries::recent_audit(c, limit))
+            .run(move |c| queries::recent_audit(c, tenant, limit))
             .await
     }
 
-    async fn audit_query(&self, filter: AuditFilter) -> Result<Vec<AuditEvent>, StoreError> {
+    async fn audit_query(
+        &self,
+        tenant: TenantId,
+        filter: AuditFilter,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
         self.pool
-            .run(move |c| queries::audit_query(c, &filter))
+            .run(move |c| queries::audit_query(c, tenant, &filter))
             .await
     }
 

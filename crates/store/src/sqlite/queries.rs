@@ -4,13 +4,13 @@
 
 use accounts::{
     AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, FailureRecorded, LockoutSettings,
-    NewApp, NewAssociate, PasswordChange, StoreError, TicketRecord, Timestamp,
+    NewApp, NewAssociate, PasswordChange, StoreError, Tenant, TenantId, TicketRecord, Timestamp,
 };
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::rows::{
     self, backend, encode_rights, name_key, APP_COLUMNS, ASSOCIATE_COLUMNS, AUDIT_COLUMNS,
-    LOCK_COLUMNS, TICKET_COLUMNS,
+    LOCK_COLUMNS, TENANT_COLUMNS, TICKET_COLUMNS,
 };
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -59,8 +59,8 @@ fn all_rows<T>(
 
 fn write_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
     conn.execute(
-        "INSERT INTO audit (at, actor, target, operation, outcome, client, app, operation_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit (at, actor, target, operation, outcome, client, app, operation_id, tenant_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             event.at.0,
             event.actor,
@@ -70,6 +70,7 @@ fn write_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
             event.client,
             event.app,
             event.operation_id,
+            event.tenant,
         ],
     )
     .map_err(|e| backend("insert audit", &e))?;
@@ -86,29 +87,78 @@ pub(crate) fn associate_by_id(conn: &Connection, id: AssociateId) -> Result<Opti
     )
 }
 
-pub(crate) fn associate_by_name(conn: &Connection, name: &str) -> Result<Option<Associate>> {
+pub(crate) fn tenant_by_name(conn: &Connection, name: &str) -> Result<Option<Tenant>> {
+    optional_row(
+        conn,
+        "select tenant by name",
+        &format!("SELECT {TENANT_COLUMNS} FROM tenants WHERE name_key = ?1"),
+        [name_key(name)],
+        rows::tenant,
+    )
+}
+
+pub(crate) fn insert_tenant(conn: &Connection, name: &str, at: Timestamp) -> Result<Tenant> {
+    conn.execute(
+        "INSERT INTO tenants (name, name_key, created_at) VALUES (?1, ?2, ?3)",
+        params![name, name_key(name), at.0],
+    )
+    .map_err(|e| {
+        if is_unique_violation(&e, &["tenants.name_key"]) {
+            StoreError::Conflict
+        } else {
+            backend("insert tenant", &e)
+        }
+    })?;
+    Ok(Tenant {
+        id: conn.last_insert_rowid(),
+        name: name.to_owned(),
+        created_at: at,
+    })
+}
+
+pub(crate) fn list_tenants(conn: &Connection) -> Result<Vec<Tenant>> {
+    all_rows(
+        conn,
+        "list tenants",
+        &format!("SELECT {TENANT_COLUMNS} FROM tenants ORDER BY id"),
+        [],
+        rows::tenant,
+    )
+}
+
+pub(crate) fn associate_by_name(
+    conn: &Connection,
+    tenant: TenantId,
+    name: &str,
+) -> Result<Option<Associate>> {
     optional_row(
         conn,
         "select associate by name",
-        &format!("SELECT {ASSOCIATE_COLUMNS} FROM associates WHERE name_key = ?1"),
-        [name_key(name)],
+        &format!(
+            "SELECT {ASSOCIATE_COLUMNS} FROM associates WHERE tenant_id = ?1 AND name_key = ?2"
+        ),
+        params![tenant, name_key(name)],
         rows::associate,
     )
 }
 
-pub(crate) fn list_associates(conn: &Connection) -> Result<Vec<Associate>> {
+pub(crate) fn list_associates(conn: &Connection, tenant: TenantId) -> Result<Vec<Associate>> {
     all_rows(
         conn,
         "list associates",
-        &format!("SELECT {ASSOCIATE_COLUMNS} FROM associates ORDER BY id"),
-        [],
+        &format!("SELECT {ASSOCIATE_COLUMNS} FROM associates WHERE tenant_id = ?1 ORDER BY id"),
+        [tenant],
         rows::associate,
     )
 }
 
-pub(crate) fn count_associates(conn: &Connection) -> Result<u64> {
+pub(crate) fn count_associates(conn: &Connection, tenant: TenantId) -> Result<u64> {
     let n: i64 = conn
-        .query_row("SELECT COUNT(*) FROM associates", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM associates WHERE tenant_id = ?1",
+            [tenant],
+            |r| r.get(0),
+        )
         .map_err(|e| backend("count associates", &e))?;
     u64::try_from(n).map_err(|_| StoreError::Backend("count associates: negative count".into()))
 }
@@ -139,8 +189,8 @@ pub(crate) fn insert_associate(
     tx.execute(
         "INSERT INTO associates
              (name, name_key, full_name, user_type, rights, retired, password_hash, created_at,
-              must_change)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
+              must_change, tenant_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9)",
         params![
             new.name,
             name_key(&new.name),
@@ -150,6 +200,7 @@ pub(crate) fn insert_associate(
             new.password_hash,
             now.0,
             new.must_change,
+            new.tenant,
         ],
     )
     .map_err(|e| {
@@ -365,14 +416,15 @@ pub(crate) fn purge_expired_tickets(conn: &Connection, now: Timestamp) -> Result
 
 pub(crate) fn insert_app(conn: &Connection, new: &NewApp) -> Result<AppRecord> {
     conn.execute(
-        "INSERT INTO apps (name, name_key, digest, user_management, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO apps (name, name_key, digest, user_management, created_at, tenant_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             new.name,
             name_key(&new.name),
             new.digest,
             new.user_management,
             new.created_at.0,
+            new.tenant,
         ],
     )
     .map_err(|e| {
@@ -403,21 +455,27 @@ pub(crate) fn app_by_digest(conn: &Connection, digest: &[u8; 32]) -> Result<Opti
     )
 }
 
-pub(crate) fn list_apps(conn: &Connection) -> Result<Vec<AppRecord>> {
+pub(crate) fn list_apps(conn: &Connection, tenant: TenantId) -> Result<Vec<AppRecord>> {
     all_rows(
         conn,
         "list apps",
-        &format!("SELECT {APP_COLUMNS} FROM apps ORDER BY id"),
-        [],
+        &format!("SELECT {APP_COLUMNS} FROM apps WHERE tenant_id = ?1 ORDER BY id"),
+        [tenant],
         rows::app,
     )
 }
 
-pub(crate) fn revoke_app(conn: &Connection, name: &str, at: Timestamp) -> Result<bool> {
+pub(crate) fn revoke_app(
+    conn: &Connection,
+    tenant: TenantId,
+    name: &str,
+    at: Timestamp,
+) -> Result<bool> {
     let n = conn
         .execute(
-            "UPDATE apps SET revoked_at = COALESCE(revoked_at, ?1) WHERE name_key = ?2",
-            params![at.0, name_key(name)],
+            "UPDATE apps SET revoked_at = COALESCE(revoked_at, ?1)
+             WHERE tenant_id = ?2 AND name_key = ?3",
+            params![at.0, tenant, name_key(name)],
         )
         .map_err(|e| backend("revoke app", &e))?;
     Ok(n > 0)
@@ -427,27 +485,44 @@ pub(crate) fn record_audit(conn: &Connection, event: &AuditEvent) -> Result<()> 
     write_audit(conn, event)
 }
 
-pub(crate) fn recent_audit(conn: &Connection, limit: u32) -> Result<Vec<AuditEvent>> {
+pub(crate) fn recent_audit(
+    conn: &Connection,
+    tenant: TenantId,
+    limit: u32,
+) -> Result<Vec<AuditEvent>> {
     all_rows(
         conn,
         "select audit",
-        &format!("SELECT {AUDIT_COLUMNS} FROM audit ORDER BY at DESC, id DESC LIMIT ?1"),
-        [limit],
+        &format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE tenant_id = ?1
+             ORDER BY at DESC, id DESC LIMIT ?2"
+        ),
+        params![tenant, limit],
         rows::audit_event,
     )
 }
 
-pub(crate) fn audit_query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
+pub(crate) fn audit_query(
+    conn: &Connection,
+    tenant: TenantId,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEvent>> {
     all_rows(
         conn,
         "query audit",
         &format!(
             "SELECT {AUDIT_COLUMNS} FROM audit
-             WHERE (?1 IS NULL OR at >= ?1)
+             WHERE tenant_id = ?4
+               AND (?1 IS NULL OR at >= ?1)
                AND (?2 IS NULL OR actor = ?2 OR target = ?2)
              ORDER BY at DESC, id DESC LIMIT ?3"
         ),
-        params![filter.since.map(|t| t.0), filter.associate_id, filter.limit],
+        params![
+            filter.since.map(|t| t.0),
+            filter.associate_id,
+            filter.limit,
+            tenant
+        ],
         rows::audit_event,
     )
 }

@@ -7,7 +7,7 @@
 
 use accounts::{
     parse_rights, AppRecord, Associate, AssociateId, AuditEvent, LockState, Outcome, Right,
-    StoreError, TicketRecord, Timestamp, UserType,
+    StoreError, Tenant, TicketRecord, Timestamp, UserType,
 };
 use rusqlite::types::FromSql;
 use rusqlite::Row;
@@ -15,16 +15,19 @@ use rusqlite::Row;
 /// Column list matching [`associate`].
 pub(crate) const ASSOCIATE_COLUMNS: &str =
     "id, name, full_name, user_type, rights, retired, password_hash, must_change, \
-     failed_logins, first_failure_at, locked_until";
+     failed_logins, first_failure_at, locked_until, tenant_id";
 /// Column list matching [`lock_state`].
 pub(crate) const LOCK_COLUMNS: &str = "failed_logins, first_failure_at, locked_until";
 /// Column list matching [`ticket`].
 pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, expires_at";
 /// Column list matching [`app`].
-pub(crate) const APP_COLUMNS: &str = "id, name, digest, user_management, created_at, revoked_at";
+pub(crate) const APP_COLUMNS: &str =
+    "id, name, digest, user_management, created_at, revoked_at, tenant_id";
+/// Column list matching [`tenant`].
+pub(crate) const TENANT_COLUMNS: &str = "id, name, created_at";
 /// Column list matching [`audit_event`].
 pub(crate) const AUDIT_COLUMNS: &str =
-    "at, actor, target, operation, outcome, client, app, operation_id";
+    "at, actor, target, operation, outcome, client, app, operation_id, tenant_id";
 
 /// A description of a rusqlite error that contains no parameter or column values.
 pub(crate) fn describe(e: &rusqlite::Error) -> String {
@@ -101,6 +104,7 @@ pub(crate) fn associate(row: &Row<'_>) -> Result<Associate, StoreError> {
             "associates.must_change",
         )?,
         lock: lock_at(row, 8)?,
+        tenant: get(row, 11, "associates.tenant_id")?,
     })
 }
 
@@ -153,6 +157,16 @@ pub(crate) fn app(row: &Row<'_>) -> Result<AppRecord, StoreError> {
         user_management: flag(get(row, 3, "apps.user_management")?, "apps.user_management")?,
         created_at: Timestamp(get(row, 4, "apps.created_at")?),
         revoked_at: get::<Option<i64>>(row, 5, "apps.revoked_at")?.map(Timestamp),
+        tenant: get(row, 6, "apps.tenant_id")?,
+    })
+}
+
+/// Decodes a row selected with [`TENANT_COLUMNS`].
+pub(crate) fn tenant(row: &Row<'_>) -> Result<Tenant, StoreError> {
+    Ok(Tenant {
+        id: get(row, 0, "tenants.id")?,
+        name: get(row, 1, "tenants.name")?,
+        created_at: Timestamp(get(row, 2, "tenants.created_at")?),
     })
 }
 
@@ -168,6 +182,7 @@ pub(crate) fn audit_event(row: &Row<'_>) -> Result<AuditEvent, StoreError> {
         client: get(row, 5, "audit.client")?,
         app: get(row, 6, "audit.app")?,
         operation_id: get(row, 7, "audit.operation_id")?,
+        tenant: get(row, 8, "audit.tenant_id")?,
     })
 }
 
