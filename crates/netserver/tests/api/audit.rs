@@ -280,20 +280,7 @@ fn netserver_audit_prints_the_trail_without_secrets_and_the_log_names_each_opera
     let wrong_pw = "wrong-secret-phrase-9";
     assert!(!login("bob", wrong_pw).status.success());
     let new_pw = "second-secret-phrase-8";
-    let set = env.run(
-        &[
-            "client",
-            "set-password",
-            "--url",
-            &url,
-            "--ticket",
-            &ticket,
-            "--associate-id",
-            "2",
-            "--password-stdin",
-        ],
-        &format!("{new_pw}\n"),
-    );
+    let set = env.set_password(&url, &ticket, "2", &[], format!("{new_pw}\n"));
     assert!(set.status.success(), "{}", err(&set));
     drop(server);
 

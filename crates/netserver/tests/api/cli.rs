@@ -41,6 +41,30 @@ impl Env {
         self.dir.path().join("store.db")
     }
 
+    /// `netserver client set-password` against `url`, the password on standard input.
+    pub fn set_password(
+        &self,
+        url: &str,
+        ticket: &str,
+        id: &str,
+        extra: &[&str],
+        password: impl AsRef<str>,
+    ) -> Output {
+        let mut args = vec![
+            "client",
+            "set-password",
+            "--url",
+            url,
+            "--ticket",
+            ticket,
+            "--associate-id",
+            id,
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args, password.as_ref())
+    }
+
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
         let mut child = self
             .cmd()
@@ -228,20 +252,7 @@ fn serve_bootstraps_an_admin_and_the_client_subcommands_use_it() {
     let ticket = out(&login).trim().to_owned();
     assert!(ticket.starts_with("7T:"));
 
-    let set = env.run(
-        &[
-            "client",
-            "set-password",
-            "--url",
-            &url,
-            "--ticket",
-            &ticket,
-            "--associate-id",
-            "1",
-            "--password-stdin",
-        ],
-        "brand-new-password\n",
-    );
+    let set = env.set_password(&url, &ticket, "1", &[], "brand-new-password\n");
     assert!(set.status.success(), "{}", err(&set));
     assert!(out(&set).contains("Response: true"));
 
@@ -274,20 +285,7 @@ fn serve_bootstraps_an_admin_and_the_client_subcommands_use_it() {
     assert!(!old.status.success());
     assert!(err(&old).contains("log-in failed"));
 
-    let bad = env.run(
-        &[
-            "client",
-            "set-password",
-            "--url",
-            &url,
-            "--ticket",
-            "7T:bm9wZQ==",
-            "--associate-id",
-            "1",
-            "--password-stdin",
-        ],
-        "another-password\n",
-    );
+    let bad = env.set_password(&url, "7T:bm9wZQ==", "1", &[], "another-password\n");
     assert!(!bad.status.success());
     assert!(out(&bad).contains("Response: false"));
     assert!(

@@ -345,38 +345,12 @@ fn the_client_sends_its_app_token_and_no_token_reaches_the_log() {
     let ticket = out(&ok).trim().to_owned();
     assert!(ticket.starts_with("7T:"));
 
-    let set = env.run(
-        &[
-            "client",
-            "set-password",
-            "--url",
-            &url,
-            "--ticket",
-            &ticket,
-            "--associate-id",
-            "1",
-            "--password-stdin",
-            // `=`: a token may begin with `-`, which would read as a flag.
-            &format!("--app-token={token}"),
-        ],
-        "brand-new-password\n",
-    );
+    // `=`: a token may begin with `-`, which would read as a flag.
+    let with_token = format!("--app-token={token}");
+    let set = env.set_password(&url, &ticket, "1", &[&with_token], "brand-new-password\n");
     assert!(set.status.success(), "{}", err(&set));
     assert!(out(&set).contains("Response: true"));
-    let set_without = env.run(
-        &[
-            "client",
-            "set-password",
-            "--url",
-            &url,
-            "--ticket",
-            &ticket,
-            "--associate-id",
-            "1",
-            "--password-stdin",
-        ],
-        "another-new-password\n",
-    );
+    let set_without = env.set_password(&url, &ticket, "1", &[], "another-new-password\n");
     assert!(!set_without.status.success());
     assert!(err(&set_without).contains("SoApplicationTokenRequiredException"));
 
