@@ -292,3 +292,36 @@ async fn database_names_are_replaced_in_urls() {
         "postgresql://h/x?sslmode=disable"
     );
 }
+
+#[tokio::test]
+async fn damaged_rows_are_backend_errors_naming_the_column_not_the_value() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = store::open(&db.url).await.unwrap();
+    let a = store.insert_associate(alice()).await.unwrap();
+    let sql = connect(&db.url).await;
+    sql.execute(
+        "UPDATE associates SET rights = 'root-of-all' WHERE id = $1",
+        &[&a.id],
+    )
+    .await
+    .unwrap();
+    match store.associate_by_id(a.id).await {
+        Err(accounts::StoreError::Backend(text)) => {
+            assert!(text.contains("associates.rights"), "{text}");
+            assert!(!text.contains("root-of-all"), "{text}");
+        }
+        other => panic!("expected a backend error, got {other:?}"),
+    }
+    // The schema itself refuses a digest that is not 32 bytes, without echoing it.
+    let e = sql
+        .execute(
+            "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
+             VALUES ('short', '\\x0102', $1, 1, 2)",
+            &[&a.id],
+        )
+        .await
+        .unwrap_err();
+    assert!(e.as_db_error().is_some(), "{e}");
+}
