@@ -53,11 +53,20 @@ pub fn spawn_audit_sweeper(
 
 /// Drops any `user:password@` part of a database URL before it is shown or logged.
 pub fn redact_url(url: &str) -> String {
+    // Query parameters may carry a password too (`postgres://h/db?password=…`).
+    let (url, query) = match url.split_once('?') {
+        Some((base, _)) => (base, "?<redacted>"),
+        None => (url, ""),
+    };
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            format!("{}://<redacted>@{}", &url[..scheme_end], &url[at + 1..])
+            format!(
+                "{}://<redacted>@{}{query}",
+                &url[..scheme_end],
+                &url[at + 1..]
+            )
         }
-        _ => url.to_owned(),
+        _ => format!("{url}{query}"),
     }
 }
 

@@ -24,7 +24,9 @@ use accounts::{
 /// Generates one `#[tokio::test]` per conformance check. `$factory` is a path to an
 /// `async fn() -> (G, Arc<dyn Store>)`; `G` is dropped at the end of the test.
 ///
-/// With an explicit list after a `;`, only those checks are generated.
+/// With an explicit list after a `;`, only those checks are generated. With `optional`
+/// before the path, `$factory` returns `Option<(G, Arc<dyn Store>)>` and a test whose
+/// factory answers `None` (its database is not configured) returns without checking.
 #[macro_export]
 macro_rules! conformance_tests {
     ($factory:path) => {
@@ -54,6 +56,45 @@ macro_rules! conformance_tests {
             tenants_round_trip,
             names_are_unique_per_tenant_and_lookups_scoped,
         );
+    };
+    (optional $factory:path) => {
+        $crate::conformance_tests!(@each optional $factory;
+            associate_round_trip,
+            name_lookup_is_case_insensitive,
+            duplicate_name_is_conflict,
+            list_is_ordered_by_id_and_counted,
+            retire_revokes_tickets,
+            tickets_round_trip,
+            ticket_errors,
+            password_change_revokes_other_tickets_and_audits,
+            password_change_for_unknown_associate_changes_nothing,
+            update_password_hash_keeps_tickets,
+            audit_recent_is_newest_first_and_limited,
+            audit_query_filters_and_orders,
+            audit_purge_deletes_only_older_records,
+            password_history_is_kept_and_trimmed,
+            must_change_round_trips,
+            concurrent_access,
+            apps_round_trip,
+            app_names_and_digests_are_unique,
+            revoking_an_app_keeps_the_first_time,
+            login_failures_lock_and_clear,
+            password_change_clears_the_lock_when_asked,
+            concurrent_login_failures_all_count,
+            tenants_round_trip,
+            names_are_unique_per_tenant_and_lookups_scoped,
+        );
+    };
+    (@each optional $factory:path; $($check:ident),+ $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $check() {
+                let Some((_guard, store)) = $factory().await else {
+                    return;
+                };
+                $crate::conformance::$check(store).await;
+            }
+        )+
     };
     ($factory:path; $($check:ident),+ $(,)?) => {
         $(

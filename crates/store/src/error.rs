@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 /// The URL forms [`crate::open`] understands, for error messages.
-pub(crate) const SUPPORTED: &str = "supported: sqlite://PATH, sqlite::memory:";
+pub(crate) const SUPPORTED: &str =
+    "supported: sqlite://PATH, sqlite::memory:, postgres://USER[:PASSWORD]@HOST[:PORT]/DB";
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -14,6 +15,10 @@ pub enum OpenError {
     UnsupportedScheme(String),
     #[error("malformed sqlite URL: {0} ({SUPPORTED})")]
     BadSqliteUrl(&'static str),
+    #[error("malformed postgres URL ({SUPPORTED})")]
+    BadPostgresUrl,
+    #[error("cannot connect to PostgreSQL: {0}")]
+    Connect(String),
     #[error("cannot create the directory {path}: {detail}")]
     CreateDir { path: PathBuf, detail: String },
     #[error("cannot open the SQLite database {path}: {detail}")]

@@ -6,8 +6,9 @@
 //! |---|---|
 //! | `sqlite://PATH` | SQLite file at `PATH` (`sqlite://data/ns.db` is relative, `sqlite:///var/lib/ns.db` absolute) |
 //! | `sqlite::memory:` (or `sqlite://:memory:`) | private in-memory SQLite database, gone when the store is dropped |
+//! | `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` (or `postgresql://…`) | PostgreSQL database `DB`, which must exist |
 //!
-//! Each backend lives in its own module (`sqlite` now; `postgres` beside it later) with its
+//! Each backend lives in its own module (`sqlite`, `postgres`) with its
 //! own forward-only migrations. Every backend must pass the same [`conformance`] suite,
 //! which talks only to `Arc<dyn Store>`.
 //!
@@ -23,23 +24,29 @@ use accounts::Store;
 pub mod conformance;
 mod error;
 mod location;
+mod postgres;
 mod sqlite;
 
 pub use error::OpenError;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use location::Location;
 
 /// Opens the store named by `url`, creating and migrating the database as needed.
 ///
-/// Supported: `sqlite://PATH`, `sqlite::memory:`. Any other scheme is refused with an
+/// Supported: `sqlite://PATH`, `sqlite::memory:`, `postgres://…`. Any other scheme is refused with an
 /// error naming the supported ones. Must be called inside a tokio runtime; the blocking
 /// open runs on tokio's blocking pool.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
     let location = location::parse(url)?;
+    if let Location::Postgres(url) = &location {
+        return Ok(Arc::new(PostgresStore::open(&url.0).await?));
+    }
     let store = tokio::task::spawn_blocking(move || match location {
         Location::SqliteFile(path) => SqliteStore::open(&path),
         Location::SqliteMemory => SqliteStore::open_in_memory(),
+        Location::Postgres(_) => unreachable!("opened above"),
     })
     .await
     .map_err(|e| OpenError::Task(e.to_string()))??;

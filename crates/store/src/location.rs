@@ -12,6 +12,18 @@ pub(crate) enum Location {
     SqliteFile(PathBuf),
     /// `sqlite::memory:` or `sqlite://:memory:`.
     SqliteMemory,
+    /// `postgres://…` or `postgresql://…`, kept whole for the driver to parse.
+    Postgres(PostgresUrl),
+}
+
+/// A PostgreSQL URL. Its `Debug` hides it: it may hold a password.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct PostgresUrl(pub(crate) String);
+
+impl std::fmt::Debug for PostgresUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PostgresUrl(..)")
+    }
 }
 
 pub(crate) fn parse(url: &str) -> Result<Location, OpenError> {
@@ -21,6 +33,12 @@ pub(crate) fn parse(url: &str) -> Result<Location, OpenError> {
     };
     if !is_scheme(scheme) {
         return Err(OpenError::MissingScheme);
+    }
+    if scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql") {
+        if !rest.starts_with("//") {
+            return Err(OpenError::BadPostgresUrl);
+        }
+        return Ok(Location::Postgres(PostgresUrl(url.to_owned())));
     }
     if !scheme.eq_ignore_ascii_case("sqlite") {
         return Err(OpenError::UnsupportedScheme(scheme.to_ascii_lowercase()));
@@ -75,15 +93,35 @@ mod tests {
     }
 
     #[test]
+    fn postgres_urls_are_kept_whole_and_hidden_from_debug() {
+        for url in [
+            "postgres://u:hunter2@db:5432/ns",
+            "postgresql://db/ns",
+            "PostgreSQL://db/ns",
+        ] {
+            let Location::Postgres(found) = parse(url).unwrap() else {
+                panic!("{url} is not a postgres location");
+            };
+            assert_eq!(found.0, url);
+            assert!(!format!("{:?}", parse(url).unwrap()).contains("hunter2"));
+        }
+    }
+
+    #[test]
     fn refusals_name_the_problem_but_not_the_url() {
-        let e = parse("postgres://user:hunter2@db/ns").unwrap_err();
-        assert!(matches!(e, OpenError::UnsupportedScheme(ref s) if s == "postgres"));
+        let e = parse("mysql://user:hunter2@db/ns").unwrap_err();
+        assert!(matches!(e, OpenError::UnsupportedScheme(ref s) if s == "mysql"));
         let text = e.to_string();
         assert!(
-            text.contains("'postgres'") && text.contains("sqlite://PATH"),
+            text.contains("'mysql'")
+                && text.contains("sqlite://PATH")
+                && text.contains("postgres://"),
             "{text}"
         );
         assert!(!text.contains("hunter2"));
+        let e = parse("postgres:user:hunter2@db/ns").unwrap_err();
+        assert!(matches!(e, OpenError::BadPostgresUrl));
+        assert!(!e.to_string().contains("hunter2"));
 
         assert!(matches!(parse("ns.db"), Err(OpenError::MissingScheme)));
         assert!(matches!(parse(""), Err(OpenError::MissingScheme)));

@@ -167,7 +167,7 @@ async fn a_newer_schema_is_refused() {
 #[tokio::test]
 async fn open_refuses_bad_urls_clearly() {
     let cases = [
-        ("postgres://ns:s3cret@db.example/ns", "'postgres'"),
+        ("mssql://ns:s3cret@db.example/ns", "'mssql'"),
         ("mysql://x", "'mysql'"),
         ("ns.db", "no scheme"),
         ("", "no scheme"),

@@ -63,6 +63,10 @@ mod tests {
             "postgres://<redacted>@db/x"
         );
         assert_eq!(crate::wiring::redact_url("sqlite://a.db"), "sqlite://a.db");
+        assert_eq!(
+            crate::wiring::redact_url("postgres://db/x?user=bob&password=s3cret"),
+            "postgres://db/x?<redacted>"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 mod migrate;
 mod pool;
 mod queries;
-mod rows;
+pub(crate) mod rows;
 
 use std::fmt;
 use std::path::Path;

@@ -1,0 +1,107 @@
+//! A small pool of PostgreSQL connections: at most `max` clients, opened on demand and
+//! reused. A checked-out [`Conn`] is used by one task at a time, so a transaction never
+//! interleaves with another task's statements; it goes back to the pool when dropped
+//! (unless the connection broke, then it is forgotten and the next checkout opens a new one).
+
+use std::ops::{Deref, DerefMut};
+use std::sync::Mutex;
+
+use accounts::StoreError;
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio_postgres::{Client, Config, NoTls};
+
+use super::rows::describe;
+
+/// Connections per store (per server node).
+pub(crate) const MAX_CONNECTIONS: usize = 8;
+
+pub(crate) struct Pool {
+    config: Config,
+    idle: Mutex<Vec<Client>>,
+    permits: Semaphore,
+}
+
+pub(crate) struct Conn<'a> {
+    client: Option<Client>,
+    pool: &'a Pool,
+    _permit: SemaphorePermit<'a>,
+}
+
+/// Opens one connection and drives it on a background task.
+pub(crate) async fn connect(config: &Config) -> Result<Client, tokio_postgres::Error> {
+    let (client, connection) = config.connect(NoTls).await?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(error = %describe(&e), "PostgreSQL connection ended");
+        }
+    });
+    Ok(client)
+}
+
+impl Pool {
+    pub(crate) fn new(config: Config, first: Client, max: usize) -> Pool {
+        Pool {
+            config,
+            idle: Mutex::new(vec![first]),
+            permits: Semaphore::new(max.max(1)),
+        }
+    }
+
+    /// Waits for a free slot and hands out an idle client or a newly opened one.
+    pub(crate) async fn get(&self) -> Result<Conn<'_>, StoreError> {
+        let permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Backend("the connection pool is closed".into()))?;
+        let reused = loop {
+            let next = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            match next {
+                Some(client) if client.is_closed() => continue,
+                other => break other,
+            }
+        };
+        let client = match reused {
+            Some(client) => client,
+            None => connect(&self.config).await.map_err(|e| {
+                StoreError::Backend(format!("connect to PostgreSQL: {}", describe(&e)))
+            })?,
+        };
+        Ok(Conn {
+            client: Some(client),
+            pool: self,
+            _permit: permit,
+        })
+    }
+}
+
+impl Deref for Conn<'_> {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.client
+            .as_ref()
+            .expect("a checked-out client is present until drop")
+    }
+}
+
+impl DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .expect("a checked-out client is present until drop")
+    }
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            if !client.is_closed() {
+                self.pool
+                    .idle
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(client);
+            }
+        }
+    }
+}

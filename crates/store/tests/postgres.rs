@@ -1,0 +1,327 @@
+//! The conformance suite on PostgreSQL, plus PostgreSQL-specific checks: reopening,
+//! migrations under concurrent opens, URL errors.
+//!
+//! Needs `NETSERVER_TEST_POSTGRES`, a URL of an existing database on a server where that
+//! user may create databases (e.g. `postgres://postgres@127.0.0.1:5432/postgres`). Each
+//! test creates its own database `ns_test_<random>` there and drops it at the end. Without
+//! the variable every test says why it skips and passes, except when `CI` is set: then it
+//! fails, so CI cannot skip silently.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use accounts::{NewAssociate, Right, Store, TicketRecord, Timestamp, UserType, DEFAULT_TENANT};
+use store::{OpenError, PostgresStore};
+use tokio_postgres::{Client, Config, NoTls};
+
+const VAR: &str = "NETSERVER_TEST_POSTGRES";
+
+/// The maintenance URL, or `None` (after saying why) when the tests should skip.
+fn maintenance_url() -> Option<String> {
+    match std::env::var(VAR) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            if std::env::var_os("CI").is_some() {
+                panic!("{VAR} is not set, and CI is: the PostgreSQL tests must run in CI");
+            }
+            eprintln!(
+                "skipped: set {VAR} (e.g. postgres://postgres@127.0.0.1:5432/postgres) \
+                 to run the PostgreSQL tests"
+            );
+            None
+        }
+    }
+}
+
+/// `url` with its database name replaced by `db` (query parameters kept).
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority = base.find("://").expect("a URL with '://'") + 3;
+    let path = base[authority..]
+        .find('/')
+        .map_or(base.len(), |i| authority + i);
+    match query {
+        Some(q) => format!("{}/{db}?{q}", &base[..path]),
+        None => format!("{}/{db}", &base[..path]),
+    }
+}
+
+async fn connect(url: &str) -> Client {
+    let config = Config::from_str(url).expect("a valid maintenance URL");
+    let (client, connection) = config.connect(NoTls).await.expect("connect to PostgreSQL");
+    tokio::spawn(connection);
+    client
+}
+
+/// A database created for one test; dropped (with its connections) when this is dropped.
+struct TestDb {
+    maintenance: String,
+    name: String,
+    url: String,
+}
+
+impl TestDb {
+    async fn create() -> Option<TestDb> {
+        let maintenance = maintenance_url()?;
+        let name = format!("ns_test_{:016x}", rand::random::<u64>());
+        let admin = connect(&maintenance).await;
+        // Concurrent CREATE DATABASE from the same template may collide; retry briefly.
+        let mut attempt = 0;
+        loop {
+            match admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .await
+            {
+                Ok(()) => break,
+                Err(e) if attempt < 20 => {
+                    attempt += 1;
+                    eprintln!("CREATE DATABASE retry {attempt}: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot create the test database: {e}"),
+            }
+        }
+        let url = with_database(&maintenance, &name);
+        Some(TestDb {
+            maintenance,
+            name,
+            url,
+        })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let maintenance = self.maintenance.clone();
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        // Drop runs inside the test's runtime: use a runtime of its own on another thread.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                let admin = connect(&maintenance).await;
+                admin.batch_execute(&sql).await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}", self.name);
+        }
+    }
+}
+
+async fn fresh() -> Option<(TestDb, Arc<dyn Store>)> {
+    let db = TestDb::create().await?;
+    let store = store::open(&db.url).await.expect("open");
+    Some((db, store))
+}
+
+store::conformance_tests!(optional fresh);
+
+fn alice() -> NewAssociate {
+    NewAssociate {
+        tenant: DEFAULT_TENANT,
+        name: "Alice".into(),
+        full_name: "Alice Liddell".into(),
+        user_type: UserType::Internal,
+        rights: vec![Right::AdminAll],
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+        must_change: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reopening_keeps_data_and_does_not_migrate_again() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let first = store::open(&db.url).await.unwrap();
+    let a = first.insert_associate(alice()).await.unwrap();
+    first
+        .insert_ticket(TicketRecord {
+            id: "t".into(),
+            digest: [1; 32],
+            associate_id: a.id,
+            created_at: Timestamp(1),
+            expires_at: Timestamp(2),
+        })
+        .await
+        .unwrap();
+    drop(first);
+
+    let second = store::open(&db.url).await.unwrap();
+    assert_eq!(
+        second
+            .associate_by_name(DEFAULT_TENANT, "alice")
+            .await
+            .unwrap(),
+        Some(a.clone())
+    );
+    assert!(second.ticket("t").await.unwrap().is_some());
+    let tenants = second.list_tenants().await.unwrap();
+    assert_eq!(tenants.len(), 1);
+    assert_eq!((tenants[0].id, tenants[0].name.as_str()), (1, "default"));
+    // Ids are never reused, even after the newest row is deleted.
+    let b = second
+        .insert_associate(NewAssociate {
+            name: "b".into(),
+            ..alice()
+        })
+        .await
+        .unwrap();
+    assert!(b.id > a.id);
+    let sql = connect(&db.url).await;
+    sql.execute("DELETE FROM associates WHERE id = $1", &[&b.id])
+        .await
+        .unwrap();
+    let c = second
+        .insert_associate(NewAssociate {
+            name: "c".into(),
+            ..alice()
+        })
+        .await
+        .unwrap();
+    assert!(c.id > b.id);
+    drop(second);
+
+    let versions: Vec<i64> = sql
+        .query(
+            "SELECT version FROM schema_migrations ORDER BY version",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, vec![1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nodes_opening_a_new_database_at_once_migrate_it_once() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let opens = (0..4).map(|_| {
+        let url = db.url.clone();
+        tokio::spawn(async move { store::open(&url).await.map(|_| ()) })
+    });
+    for open in opens.collect::<Vec<_>>() {
+        open.await.unwrap().expect("every concurrent open succeeds");
+    }
+    let sql = connect(&db.url).await;
+    let n: i64 = sql
+        .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    drop(store::open(&db.url).await.unwrap());
+    connect(&db.url)
+        .await
+        .execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)",
+            &[],
+        )
+        .await
+        .unwrap();
+    match store::open(&db.url).await {
+        Err(OpenError::SchemaTooNew { found: 999, .. }) => {}
+        other => panic!("expected SchemaTooNew, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[tokio::test]
+async fn url_errors_do_not_echo_credentials() {
+    // Needs no server: nothing listens on port 1, and a malformed URL never connects.
+    for url in [
+        "postgres://ns:s3cret@127.0.0.1:1/ns?connect_timeout=2",
+        "postgresql://ns:s3cret@127.0.0.1:1/ns?connect_timeout=2",
+        "postgres://ns:s3cret@127.0.0.1:notaport/ns",
+        "postgres://ns:s3cret@127.0.0.1/ns?nosuchoption=s3cret",
+        "postgres:ns:s3cret@127.0.0.1/ns",
+    ] {
+        let e = match store::open(url).await {
+            Ok(_) => panic!("{url} must be refused"),
+            Err(e) => e,
+        };
+        assert!(
+            matches!(e, OpenError::Connect(_) | OpenError::BadPostgresUrl),
+            "{e:?}"
+        );
+        let text = e.to_string();
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(!format!("{e:?}").contains("s3cret"), "{e:?}");
+    }
+}
+
+#[tokio::test]
+async fn stores_are_debug_without_secrets() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = PostgresStore::open(&db.url).await.unwrap();
+    let text = format!("{store:?}");
+    assert!(
+        text.contains("PostgresStore") && !text.contains(&db.name),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn database_names_are_replaced_in_urls() {
+    assert_eq!(
+        with_database("postgres://u@h:5432/postgres", "x"),
+        "postgres://u@h:5432/x"
+    );
+    assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+    assert_eq!(
+        with_database("postgresql://h/db?sslmode=disable", "x"),
+        "postgresql://h/x?sslmode=disable"
+    );
+}
+
+#[tokio::test]
+async fn damaged_rows_are_backend_errors_naming_the_column_not_the_value() {
+    let Some(db) = TestDb::create().await else {
+        return;
+    };
+    let store = store::open(&db.url).await.unwrap();
+    let a = store.insert_associate(alice()).await.unwrap();
+    let sql = connect(&db.url).await;
+    sql.execute(
+        "UPDATE associates SET rights = 'root-of-all' WHERE id = $1",
+        &[&a.id],
+    )
+    .await
+    .unwrap();
+    match store.associate_by_id(a.id).await {
+        Err(accounts::StoreError::Backend(text)) => {
+            assert!(text.contains("associates.rights"), "{text}");
+            assert!(!text.contains("root-of-all"), "{text}");
+        }
+        other => panic!("expected a backend error, got {other:?}"),
+    }
+    // The schema itself refuses a digest that is not 32 bytes, without echoing it.
+    let e = sql
+        .execute(
+            "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
+             VALUES ('short', '\\x0102', $1, 1, 2)",
+            &[&a.id],
+        )
+        .await
+        .unwrap_err();
+    assert!(e.as_db_error().is_some(), "{e}");
+}
