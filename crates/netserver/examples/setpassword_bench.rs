@@ -1,7 +1,7 @@
 //! SetPassword throughput next to the raw Argon2id ceiling, in one run on one machine.
 //!
 //! ```sh
-//! cargo run --release -p netserver --example setpassword_bench -- [CONNECTIONS] [SECONDS]
+//! cargo run --release -p netserver --example setpassword_bench -- [CONNECTIONS] [SECONDS] [DATABASE_URL]
 //! ```
 //!
 //! Starts a real netserver on a loopback port with a fresh SQLite store and the server's
@@ -34,7 +34,11 @@ async fn main() -> Result<(), String> {
     );
 
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    // A third argument names another store, e.g. an empty PostgreSQL database.
+    let url = args
+        .get(3)
+        .cloned()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let accounts = wiring::accounts(&url, kdf, cores, Settings::default()).await?;
     let admin_pw = Secret::new("bench-secret-pw-1");
     let user = |name: &str, rights: Vec<Right>| NewUser {
