@@ -26,6 +26,8 @@ mod error;
 mod location;
 mod postgres;
 mod sqlite;
+#[doc(hidden)]
+pub mod testdb;
 
 pub use error::OpenError;
 pub use postgres::PostgresStore;

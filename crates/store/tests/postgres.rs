@@ -7,113 +7,11 @@
 //! the variable every test says why it skips and passes, except when `CI` is set: then it
 //! fails, so CI cannot skip silently.
 
-use std::str::FromStr;
 use std::sync::Arc;
 
 use accounts::{NewAssociate, Right, Store, TicketRecord, Timestamp, UserType, DEFAULT_TENANT};
+use store::testdb::{connect, with_database, TestDb};
 use store::{OpenError, PostgresStore};
-use tokio_postgres::{Client, Config, NoTls};
-
-const VAR: &str = "NETSERVER_TEST_POSTGRES";
-
-/// The maintenance URL, or `None` (after saying why) when the tests should skip.
-fn maintenance_url() -> Option<String> {
-    match std::env::var(VAR) {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!("{VAR} is not set, and CI is: the PostgreSQL tests must run in CI");
-            }
-            eprintln!(
-                "skipped: set {VAR} (e.g. postgres://postgres@127.0.0.1:5432/postgres) \
-                 to run the PostgreSQL tests"
-            );
-            None
-        }
-    }
-}
-
-/// `url` with its database name replaced by `db` (query parameters kept).
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let authority = base.find("://").expect("a URL with '://'") + 3;
-    let path = base[authority..]
-        .find('/')
-        .map_or(base.len(), |i| authority + i);
-    match query {
-        Some(q) => format!("{}/{db}?{q}", &base[..path]),
-        None => format!("{}/{db}", &base[..path]),
-    }
-}
-
-async fn connect(url: &str) -> Client {
-    let config = Config::from_str(url).expect("a valid maintenance URL");
-    let (client, connection) = config.connect(NoTls).await.expect("connect to PostgreSQL");
-    tokio::spawn(connection);
-    client
-}
-
-/// A database created for one test; dropped (with its connections) when this is dropped.
-struct TestDb {
-    maintenance: String,
-    name: String,
-    url: String,
-}
-
-impl TestDb {
-    async fn create() -> Option<TestDb> {
-        let maintenance = maintenance_url()?;
-        let name = format!("ns_test_{:016x}", rand::random::<u64>());
-        let admin = connect(&maintenance).await;
-        // Concurrent CREATE DATABASE from the same template may collide; retry briefly.
-        let mut attempt = 0;
-        loop {
-            match admin
-                .batch_execute(&format!("CREATE DATABASE {name}"))
-                .await
-            {
-                Ok(()) => break,
-                Err(e) if attempt < 20 => {
-                    attempt += 1;
-                    eprintln!("CREATE DATABASE retry {attempt}: {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("cannot create the test database: {e}"),
-            }
-        }
-        let url = with_database(&maintenance, &name);
-        Some(TestDb {
-            maintenance,
-            name,
-            url,
-        })
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let maintenance = self.maintenance.clone();
-        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        // Drop runs inside the test's runtime: use a runtime of its own on another thread.
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
-                let admin = connect(&maintenance).await;
-                admin.batch_execute(&sql).await
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("could not drop the test database {}", self.name);
-        }
-    }
-}
 
 async fn fresh() -> Option<(TestDb, Arc<dyn Store>)> {
     let db = TestDb::create().await?;
