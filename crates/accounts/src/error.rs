@@ -67,8 +67,22 @@ pub enum AccountError {
     TenantNameTaken(String),
     #[error("'{0}' cannot be a customer name: use 1 to 64 ASCII letters, digits, '-' or '_'")]
     TenantNameInvalid(String),
+    /// The store did not answer (database down or unreachable, or too slow): the request
+    /// may succeed when retried; nothing was written.
+    #[error("the user store is unavailable; try again shortly")]
+    StoreUnavailable(StoreError),
     #[error("the server could not complete the request")]
-    Internal(#[from] StoreError),
+    Internal(StoreError),
+}
+
+/// An unreachable store is the caller's to retry; every other store failure is internal.
+impl From<StoreError> for AccountError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => AccountError::StoreUnavailable(e),
+            other => AccountError::Internal(other),
+        }
+    }
 }
 
 impl AccountError {
@@ -100,6 +114,7 @@ impl AccountError {
             AccountError::TenantNotFound(_) => "tenant_not_found",
             AccountError::TenantNameTaken(_) => "tenant_name_taken",
             AccountError::TenantNameInvalid(_) => "tenant_name_invalid",
+            AccountError::StoreUnavailable(_) => "store_unavailable",
             AccountError::Internal(_) => "internal",
         }
     }
@@ -134,6 +149,7 @@ impl AccountError {
             AccountError::OldPasswordWrong => "SoWrongPasswordException",
             AccountError::PasswordChangeRequired => "SoPasswordChangeRequiredException",
             AccountError::TooManyAttempts => "SoTooManyAttemptsException",
+            AccountError::StoreUnavailable(_) => "SoStoreUnavailableException",
             AccountError::Internal(_) => "SoServerException",
         }
     }
@@ -172,6 +188,9 @@ impl AccountError {
             AccountError::OldPasswordWrong => "The current password is not correct.",
             AccountError::PasswordChangeRequired => "Please change your password first.",
             AccountError::TooManyAttempts => "Too many attempts; please wait a minute.",
+            AccountError::StoreUnavailable(_) => {
+                "The service is briefly unavailable; please try again in a moment."
+            }
             AccountError::Internal(_) => "The server had a problem; please try again later.",
         }
     }
@@ -187,7 +206,10 @@ impl AccountError {
 
     /// Whether the fault (in fault mode) is the server's rather than the caller's.
     pub fn is_server_side(&self) -> bool {
-        matches!(self, AccountError::Internal(_))
+        matches!(
+            self,
+            AccountError::Internal(_) | AccountError::StoreUnavailable(_)
+        )
     }
 }
 
@@ -198,6 +220,9 @@ pub enum StoreError {
     Conflict,
     #[error("store backend error: {0}")]
     Backend(String),
+    /// The backend could not be reached or did not answer in time; says why (no values).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
 }
 
 #[cfg(test)]
@@ -210,6 +235,19 @@ mod tests {
         assert!(!e.public_message().contains("/var/x.db"));
         assert_eq!(e.exception_type(), "SoServerException");
         assert!(e.is_server_side());
+    }
+
+    #[test]
+    fn an_unreachable_store_is_its_own_error_without_detail() {
+        let e = AccountError::from(StoreError::Unavailable(
+            "connect to PostgreSQL at db.internal: refused".into(),
+        ));
+        assert_eq!(e.code(), "store_unavailable");
+        assert_eq!(e.exception_type(), "SoStoreUnavailableException");
+        assert!(!e.public_message().contains("db.internal"));
+        assert!(e.is_server_side());
+        let other = AccountError::from(StoreError::Backend("x".into()));
+        assert_eq!(other.code(), "internal");
     }
 
     fn rejected(violation: PolicyViolation) -> AccountError {
@@ -269,6 +307,7 @@ mod tests {
             AccountError::TenantNameInvalid("x".into()),
             AccountError::TooManyAttempts,
             AccountError::Internal(StoreError::Conflict),
+            AccountError::StoreUnavailable(StoreError::Unavailable("down".into())),
         ];
         let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();
         codes.sort();

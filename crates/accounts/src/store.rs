@@ -42,6 +42,9 @@ pub struct PasswordChange {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// A round trip to the backend: `Ok` when it answers queries now (readiness).
+    async fn ping(&self) -> Result<(), StoreError>;
+
     /// The built-in default tenant is always there.
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError>;
     /// `StoreError::Conflict` when the name is taken (case-insensitively).

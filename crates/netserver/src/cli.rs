@@ -204,13 +204,8 @@ impl Resolved {
     /// The domain service over the configured store, with the configured KDF and policy.
     pub async fn accounts(&self) -> Result<accounts::Accounts, String> {
         let settings = self.file.settings()?;
-        crate::wiring::accounts(
-            &self.database,
-            self.file.kdf(),
-            self.file.kdf_workers(),
-            settings,
-        )
-        .await
+        let store = crate::wiring::open_store(&self.database, &self.file.store_options()?).await?;
+        crate::wiring::domain(store, self.file.kdf(), self.file.kdf_workers(), settings)
     }
 
     /// The tenant `--tenant` names (the default tenant without it); an unknown name is an error.

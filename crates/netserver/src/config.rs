@@ -37,7 +37,22 @@ pub struct FileConfig {
     pub lockout: LockoutSection,
     #[serde(default)]
     pub audit: AuditSection,
+    #[serde(default)]
+    pub store: StoreSection,
 }
+
+/// How the store is used (the database itself is named by `database`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSection {
+    /// The longest one store operation may take before the request fails with
+    /// `store_unavailable` (PostgreSQL).
+    pub timeout_ms: Option<u64>,
+}
+
+/// Bounds of `[store] timeout_ms`: below 50 ms healthy databases would time out, above
+/// ten minutes clients would long have given up.
+pub const STORE_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 50..=600_000;
 
 /// The audit trail's retention.
 #[derive(Debug, Default, Deserialize)]
@@ -176,6 +191,21 @@ impl FileConfig {
         })
     }
 
+    pub fn store_options(&self) -> Result<store::StoreOptions, String> {
+        let d = store::StoreOptions::default();
+        match self.store.timeout_ms {
+            None => Ok(d),
+            Some(ms) if STORE_TIMEOUT_MS.contains(&ms) => Ok(store::StoreOptions {
+                timeout: Duration::from_millis(ms),
+            }),
+            Some(ms) => Err(format!(
+                "[store] timeout_ms = {ms} is out of range: use {} to {}",
+                STORE_TIMEOUT_MS.start(),
+                STORE_TIMEOUT_MS.end()
+            )),
+        }
+    }
+
     /// `[audit] retention_days`, or its default; 0 means keep forever.
     pub fn audit_retention_days(&self) -> u32 {
         self.audit
@@ -241,6 +271,28 @@ mod tests {
         let f: FileConfig = toml::from_str("[audit]\nretention_days = 0\n").unwrap();
         assert_eq!(f.audit_retention_days(), 0);
         assert!(toml::from_str::<FileConfig>("[audit]\nretention = 3\n").is_err());
+    }
+
+    #[test]
+    fn the_store_timeout_is_read_and_bounded() {
+        assert_eq!(
+            FileConfig::default().store_options().unwrap().timeout,
+            Duration::from_secs(5)
+        );
+        let f: FileConfig = toml::from_str("[store]\ntimeout_ms = 750\n").unwrap();
+        assert_eq!(
+            f.store_options().unwrap().timeout,
+            Duration::from_millis(750)
+        );
+        for bad in [0, 49, 600_001] {
+            let f: FileConfig = toml::from_str(&format!("[store]\ntimeout_ms = {bad}\n")).unwrap();
+            let e = f.store_options().unwrap_err();
+            assert!(
+                e.contains("timeout_ms") && e.contains("out of range"),
+                "{e}"
+            );
+        }
+        assert!(toml::from_str::<FileConfig>("[store]\ntimeout = 1\n").is_err());
     }
 
     #[test]

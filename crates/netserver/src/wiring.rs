@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use accounts::{Accounts, Hasher, KdfParams, Settings, Store, Timestamp};
+use store::StoreOptions;
 use tokio::net::TcpListener;
 
 /// How often `serve` sweeps the audit trail.
@@ -70,16 +71,32 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// Opens the store named by `database` and builds the domain service over it.
+/// Opens the store named by `database` with default store options and builds the domain
+/// service over it.
 pub async fn accounts(
     database: &str,
     kdf: KdfParams,
     kdf_workers: usize,
     settings: Settings,
 ) -> Result<Accounts, String> {
-    let store = store::open(database)
+    let store = open_store(database, &StoreOptions::default()).await?;
+    domain(store, kdf, kdf_workers, settings)
+}
+
+/// Opens (and migrates) the store named by `database`; the error never shows credentials.
+pub async fn open_store(database: &str, options: &StoreOptions) -> Result<Arc<dyn Store>, String> {
+    store::open_with(database, options)
         .await
-        .map_err(|e| format!("cannot open the store {}: {e}", redact_url(database)))?;
+        .map_err(|e| format!("cannot open the store {}: {e}", redact_url(database)))
+}
+
+/// The domain service over an open store.
+pub fn domain(
+    store: Arc<dyn Store>,
+    kdf: KdfParams,
+    kdf_workers: usize,
+    settings: Settings,
+) -> Result<Accounts, String> {
     let hasher = Hasher::new(kdf, kdf_workers)?;
     Ok(Accounts::new(store, Arc::new(hasher), settings))
 }

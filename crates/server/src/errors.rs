@@ -95,6 +95,9 @@ pub fn exception_info(error: &AccountError) -> ExceptionInfo {
 fn log(error: &AccountError) {
     match error {
         AccountError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
+        AccountError::StoreUnavailable(detail) => {
+            tracing::warn!(error = %detail, "request failed: the store is unavailable")
+        }
         AccountError::CredentialsMissing
         | AccountError::TicketInvalid
         | AccountError::TicketExpired

@@ -41,12 +41,10 @@ pub async fn handle(
 ) -> Response {
     let path = request.uri().path().to_owned();
     if path.eq_ignore_ascii_case("/health") {
-        return (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            "{\"status\":\"ok\"}",
-        )
-            .into_response();
+        return json(StatusCode::OK, "{\"status\":\"ok\"}");
+    }
+    if path.eq_ignore_ascii_case("/health/ready") {
+        return readiness(&state).await;
     }
     let Some(endpoint) = parse_path(&path) else {
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
@@ -60,6 +58,25 @@ pub async fn handle(
             "use POST for SOAP calls, GET for the WSDL\n",
         )
             .into_response(),
+    }
+}
+
+fn json(status: StatusCode, body: &'static str) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// `/health` says the process is alive; `/health/ready` also asks the store, so that a
+/// load balancer sends no requests to a node whose database it cannot reach (503).
+async fn readiness(state: &AppState) -> Response {
+    match state.accounts.ready().await {
+        Ok(()) => json(StatusCode::OK, "{\"status\":\"ready\"}"),
+        Err(e) => {
+            tracing::warn!(code = e.code(), "not ready");
+            json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{\"status\":\"not ready\",\"reason\":\"store unavailable\"}",
+            )
+        }
     }
 }
 

@@ -55,6 +55,7 @@ macro_rules! conformance_tests {
             concurrent_login_failures_all_count,
             tenants_round_trip,
             names_are_unique_per_tenant_and_lookups_scoped,
+            ping_answers,
         );
     };
     (optional $factory:path) => {
@@ -83,6 +84,7 @@ macro_rules! conformance_tests {
             concurrent_login_failures_all_count,
             tenants_round_trip,
             names_are_unique_per_tenant_and_lookups_scoped,
+            ping_answers,
         );
     };
     (@each optional $factory:path; $($check:ident),+ $(,)?) => {
@@ -160,6 +162,13 @@ async fn insert(store: &Arc<dyn Store>, new: NewAssociate) -> accounts::Associat
 
 async fn has_ticket(store: &Arc<dyn Store>, id: &str) -> bool {
     store.ticket(id).await.expect("ticket failed").is_some()
+}
+
+/// A reachable store answers the readiness ping, before and after writes.
+pub async fn ping_answers(store: Arc<dyn Store>) {
+    store.ping().await.expect("ping on a fresh store");
+    insert(&store, person("Pinger")).await;
+    store.ping().await.expect("ping after a write");
 }
 
 /// Inserted associates come back whole, by id, with ids from 1 up.

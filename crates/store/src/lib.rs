@@ -17,6 +17,7 @@
 #![deny(clippy::unwrap_used)]
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use accounts::Store;
 
@@ -35,15 +36,36 @@ pub use sqlite::SqliteStore;
 
 use location::Location;
 
+/// Settings of a store that are not part of its URL.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// The longest one store operation may take, waiting for a connection included,
+    /// before it fails as `StoreError::Unavailable` (PostgreSQL; SQLite has its busy timeout).
+    pub timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Opens the store named by `url` with default options; see [`open_with`].
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
+    open_with(url, &StoreOptions::default()).await
+}
+
 /// Opens the store named by `url`, creating and migrating the database as needed.
 ///
 /// Supported: `sqlite://PATH`, `sqlite::memory:`, `postgres://…`. Any other scheme is refused with an
 /// error naming the supported ones. Must be called inside a tokio runtime; the blocking
 /// open runs on tokio's blocking pool.
-pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
+pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Arc<dyn Store>, OpenError> {
     let location = location::parse(url)?;
     if let Location::Postgres(url) = &location {
-        return Ok(Arc::new(PostgresStore::open(&url.0).await?));
+        return Ok(Arc::new(PostgresStore::open_with(&url.0, options).await?));
     }
     let store = tokio::task::spawn_blocking(move || match location {
         Location::SqliteFile(path) => SqliteStore::open(&path),

@@ -125,8 +125,12 @@ impl Accounts {
             password: Some(password.clone()),
             must_change: false,
         };
-        let created = self.add_user(tenant, user, now).await?;
-        Ok(Some((created, password)))
+        match self.add_user(tenant, user, now).await {
+            Ok(created) => Ok(Some((created, password))),
+            // Another node sharing the store made it between our count and our insert.
+            Err(AccountError::AssociateNameTaken(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     pub(crate) async fn audit_admin(

@@ -84,4 +84,9 @@ impl Accounts {
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
+
+    /// Readiness: whether requests can be served now, i.e. the store answers.
+    pub async fn ready(&self) -> Result<(), crate::AccountError> {
+        Ok(self.store.ping().await?)
+    }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use accounts::{Accounts, KdfParams, NewUser, Right, Secret, Settings, Timestamp, UserType};
 use netserver::wiring;
 use server::ServerConfig;
+use store::StoreOptions;
 
 pub const NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services88";
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -12,12 +13,25 @@ pub const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 pub const ADMIN_PASSWORD: &str = "root-secret-pw-1";
 
 pub struct TestApp {
-    pub base: String,
+    pub node: Node,
     pub accounts: Accounts,
     pub admin_id: i32,
     pub db_path: PathBuf,
-    pub http: reqwest::Client,
     _dir: tempfile::TempDir,
+}
+
+/// A netserver reached over HTTP at `base`: the SOAP calls the tests make. A `TestApp`
+/// is one (by `Deref`); a server process started by a test is another.
+pub struct Node {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Node;
+    fn deref(&self) -> &Node {
+        &self.node
+    }
 }
 
 pub struct Reply {
@@ -34,34 +48,45 @@ pub async fn spawn_app_with(config: ServerConfig, settings: Settings) -> TestApp
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("test.db");
     let url = format!("sqlite://{}", db_path.display());
-    let accounts = wiring::accounts(&url, KdfParams::insecure_for_tests(), 2, settings)
-        .await
-        .unwrap();
+    spawn_app_on(
+        &url,
+        &StoreOptions::default(),
+        config,
+        settings,
+        dir,
+        db_path,
+    )
+    .await
+}
+
+/// A server in this process on the store at `url` (any backend), with an administrator.
+pub async fn spawn_app_on(
+    url: &str,
+    options: &StoreOptions,
+    config: ServerConfig,
+    settings: Settings,
+    dir: tempfile::TempDir,
+    db_path: PathBuf,
+) -> TestApp {
+    let store = wiring::open_store(url, options).await.unwrap();
+    let accounts = wiring::domain(store, KdfParams::insecure_for_tests(), 2, settings).unwrap();
     let running = wiring::start("127.0.0.1:0", accounts.clone(), config)
         .await
         .unwrap();
-    let app = TestApp {
-        base: format!("http://{}", running.addr),
+    let mut app = TestApp {
+        node: Node::new(format!("http://{}", running.addr)),
         accounts,
         admin_id: 0,
         db_path,
-        http: reqwest::Client::new(),
         _dir: dir,
     };
-    let admin = app
+    app.admin_id = app
         .add_user("admin", &[Right::AdminAll], ADMIN_PASSWORD)
         .await;
-    TestApp {
-        admin_id: admin,
-        ..app
-    }
+    app
 }
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
     pub async fn add_user(&self, name: &str, rights: &[Right], password: &str) -> i32 {
         let user = NewUser {
             name: name.into(),
@@ -76,6 +101,19 @@ impl TestApp {
             .await
             .unwrap()
             .id
+    }
+}
+
+impl Node {
+    pub fn new(base: String) -> Node {
+        Node {
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     /// Logs in over SOAP 1.1 and returns the ticket, or `None` if refused.

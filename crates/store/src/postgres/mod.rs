@@ -4,6 +4,12 @@
 //! (`migrate`). Queries (`queries`) run on a small pool of connections (`pool`) opened on
 //! demand. Many server nodes may share one database: every multi-statement write is one
 //! transaction and read-modify-write sequences lock their row.
+//!
+//! Every operation runs under a deadline (`StoreOptions::timeout`) that covers waiting for a
+//! pooled connection, connecting and the statements: when the database is down, unreachable
+//! or stalled, the caller gets `StoreError::Unavailable` in bounded time instead of hanging,
+//! and the connection involved is discarded. Nothing is cached across requests, so when the
+//! database returns the next operation simply opens a new connection.
 
 mod migrate;
 mod pool;
@@ -11,7 +17,9 @@ mod queries;
 mod rows;
 
 use std::fmt;
+use std::future::Future;
 use std::str::FromStr;
+use std::time::Duration;
 
 use accounts::{
     AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, FailureRecorded, LockoutSettings,
@@ -22,11 +30,30 @@ use async_trait::async_trait;
 use tokio_postgres::Config;
 
 use crate::error::OpenError;
+use crate::StoreOptions;
 use pool::Pool;
 use rows::describe;
 
 pub struct PostgresStore {
     pool: Pool,
+    timeout: Duration,
+}
+
+/// Runs `$body` (an expression using the checked-out connection `$conn`) under the
+/// store's deadline. The connection goes back to the pool only when the body finished;
+/// one abandoned at the deadline may be mid-statement and is dropped instead.
+macro_rules! with_conn {
+    ($self:ident, $what:literal, |$conn:ident| $body:expr) => {
+        $self
+            .deadline($what, async {
+                #[allow(unused_mut)]
+                let mut $conn = $self.pool.get().await?;
+                let result = $body.await;
+                $conn.finished();
+                result
+            })
+            .await
+    };
 }
 
 impl fmt::Debug for PostgresStore {
@@ -40,7 +67,15 @@ impl PostgresStore {
     /// Connects to the database named by a `postgres://` or `postgresql://` URL and runs
     /// the migrations. Errors never echo the URL.
     pub async fn open(url: &str) -> Result<PostgresStore, OpenError> {
-        let config = Config::from_str(url).map_err(|_| OpenError::BadPostgresUrl)?;
+        PostgresStore::open_with(url, &StoreOptions::default()).await
+    }
+
+    /// As [`PostgresStore::open`], with the deadline of each operation from `options`.
+    pub async fn open_with(url: &str, options: &StoreOptions) -> Result<PostgresStore, OpenError> {
+        let mut config = Config::from_str(url).map_err(|_| OpenError::BadPostgresUrl)?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(options.timeout);
+        }
         let mut first = pool::connect(&config)
             .await
             .map_err(|e| OpenError::Connect(describe(&e)))?;
@@ -48,26 +83,53 @@ impl PostgresStore {
         tracing::debug!("opened PostgreSQL store");
         Ok(PostgresStore {
             pool: Pool::new(config, first, pool::MAX_CONNECTIONS),
+            timeout: options.timeout,
         })
+    }
+
+    /// `work` or, when it takes longer than the store's timeout, `StoreError::Unavailable`
+    /// naming the operation.
+    async fn deadline<T>(
+        &self,
+        what: &str,
+        work: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        match tokio::time::timeout(self.timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "{what}: no answer from PostgreSQL within {} ms",
+                self.timeout.as_millis()
+            ))),
+        }
     }
 }
 
 #[async_trait]
 impl Store for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        with_conn!(self, "ping", |c| queries::ping(&c))
+    }
+
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
-        queries::tenant_by_name(&*self.pool.get().await?, name).await
+        with_conn!(self, "tenant by name", |c| queries::tenant_by_name(
+            &c, name
+        ))
     }
 
     async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError> {
-        queries::insert_tenant(&*self.pool.get().await?, name, created_at).await
+        with_conn!(self, "insert tenant", |c| queries::insert_tenant(
+            &c, name, created_at
+        ))
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        queries::list_tenants(&*self.pool.get().await?).await
+        with_conn!(self, "list tenants", |c| queries::list_tenants(&c))
     }
 
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
-        queries::associate_by_id(&*self.pool.get().await?, id).await
+        with_conn!(self, "associate by id", |c| queries::associate_by_id(
+            &c, id
+        ))
     }
 
     async fn associate_by_name(
@@ -75,31 +137,47 @@ impl Store for PostgresStore {
         tenant: TenantId,
         name: &str,
     ) -> Result<Option<Associate>, StoreError> {
-        queries::associate_by_name(&*self.pool.get().await?, tenant, name).await
+        with_conn!(self, "associate by name", |c| queries::associate_by_name(
+            &c, tenant, name
+        ))
     }
 
     async fn list_associates(&self, tenant: TenantId) -> Result<Vec<Associate>, StoreError> {
-        queries::list_associates(&*self.pool.get().await?, tenant).await
+        with_conn!(self, "list associates", |c| queries::list_associates(
+            &c, tenant
+        ))
     }
 
     async fn count_associates(&self, tenant: TenantId) -> Result<u64, StoreError> {
-        queries::count_associates(&*self.pool.get().await?, tenant).await
+        with_conn!(self, "count associates", |c| queries::count_associates(
+            &c, tenant
+        ))
     }
 
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
-        queries::insert_associate(&*self.pool.get().await?, &new, Timestamp::now()).await
+        with_conn!(self, "insert associate", |c| queries::insert_associate(
+            &c,
+            &new,
+            Timestamp::now()
+        ))
     }
 
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError> {
-        queries::retire_associate(&mut *self.pool.get().await?, id).await
+        with_conn!(self, "retire associate", |c| queries::retire_associate(
+            &mut c, id
+        ))
     }
 
     async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
-        queries::update_password_hash(&*self.pool.get().await?, id, hash).await
+        with_conn!(self, "update password hash", |c| {
+            queries::update_password_hash(&c, id, hash)
+        })
     }
 
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError> {
-        queries::commit_password_change(&mut *self.pool.get().await?, &change).await
+        with_conn!(self, "commit password change", |c| {
+            queries::commit_password_change(&mut c, &change)
+        })
     }
 
     async fn password_history(
@@ -107,11 +185,15 @@ impl Store for PostgresStore {
         id: AssociateId,
         limit: u32,
     ) -> Result<Vec<String>, StoreError> {
-        queries::password_history(&*self.pool.get().await?, id, limit).await
+        with_conn!(self, "password history", |c| queries::password_history(
+            &c, id, limit
+        ))
     }
 
     async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError> {
-        queries::set_must_change(&*self.pool.get().await?, id, value).await
+        with_conn!(self, "set must change", |c| queries::set_must_change(
+            &c, id, value
+        ))
     }
 
     async fn record_login_failure(
@@ -120,39 +202,51 @@ impl Store for PostgresStore {
         now: Timestamp,
         settings: &LockoutSettings,
     ) -> Result<Option<FailureRecorded>, StoreError> {
-        queries::record_login_failure(&mut *self.pool.get().await?, id, now, settings).await
+        with_conn!(self, "record login failure", |c| {
+            queries::record_login_failure(&mut c, id, now, settings)
+        })
     }
 
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError> {
-        queries::clear_login_failures(&*self.pool.get().await?, id).await
+        with_conn!(self, "clear login failures", |c| {
+            queries::clear_login_failures(&c, id)
+        })
     }
 
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
-        queries::insert_ticket(&*self.pool.get().await?, &ticket).await
+        with_conn!(self, "insert ticket", |c| queries::insert_ticket(
+            &c, &ticket
+        ))
     }
 
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError> {
-        queries::ticket(&*self.pool.get().await?, id).await
+        with_conn!(self, "ticket", |c| queries::ticket(&c, id))
     }
 
     async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError> {
-        queries::renew_ticket(&*self.pool.get().await?, id, expires_at).await
+        with_conn!(self, "renew ticket", |c| queries::renew_ticket(
+            &c, id, expires_at
+        ))
     }
 
     async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError> {
-        queries::purge_expired_tickets(&*self.pool.get().await?, now).await
+        with_conn!(self, "purge expired tickets", |c| {
+            queries::purge_expired_tickets(&c, now)
+        })
     }
 
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError> {
-        queries::insert_app(&*self.pool.get().await?, &app).await
+        with_conn!(self, "insert app", |c| queries::insert_app(&c, &app))
     }
 
     async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError> {
-        queries::app_by_digest(&*self.pool.get().await?, digest).await
+        with_conn!(self, "app by digest", |c| queries::app_by_digest(
+            &c, digest
+        ))
     }
 
     async fn list_apps(&self, tenant: TenantId) -> Result<Vec<AppRecord>, StoreError> {
-        queries::list_apps(&*self.pool.get().await?, tenant).await
+        with_conn!(self, "list apps", |c| queries::list_apps(&c, tenant))
     }
 
     async fn revoke_app(
@@ -161,11 +255,13 @@ impl Store for PostgresStore {
         name: &str,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        queries::revoke_app(&*self.pool.get().await?, tenant, name, at).await
+        with_conn!(self, "revoke app", |c| queries::revoke_app(
+            &c, tenant, name, at
+        ))
     }
 
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
-        queries::record_audit(&*self.pool.get().await?, &event).await
+        with_conn!(self, "record audit", |c| queries::record_audit(&c, &event))
     }
 
     async fn recent_audit(
@@ -173,7 +269,9 @@ impl Store for PostgresStore {
         tenant: TenantId,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        queries::recent_audit(&*self.pool.get().await?, tenant, limit).await
+        with_conn!(self, "recent audit", |c| queries::recent_audit(
+            &c, tenant, limit
+        ))
     }
 
     async fn audit_query(
@@ -181,10 +279,14 @@ impl Store for PostgresStore {
         tenant: TenantId,
         filter: AuditFilter,
     ) -> Result<Vec<AuditEvent>, StoreError> {
-        queries::audit_query(&*self.pool.get().await?, tenant, &filter).await
+        with_conn!(self, "audit query", |c| queries::audit_query(
+            &c, tenant, &filter
+        ))
     }
 
     async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError> {
-        queries::purge_audit_before(&*self.pool.get().await?, before).await
+        with_conn!(self, "purge audit before", |c| queries::purge_audit_before(
+            &c, before
+        ))
     }
 }

@@ -1,7 +1,8 @@
 //! A small pool of PostgreSQL connections: at most `max` clients, opened on demand and
 //! reused. A checked-out [`Conn`] is used by one task at a time, so a transaction never
 //! interleaves with another task's statements; it goes back to the pool when dropped
-//! (unless the connection broke, then it is forgotten and the next checkout opens a new one).
+//! (unless the connection broke, or the work using it was abandoned before it finished,
+//! then it is forgotten and the next checkout opens a new one).
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Mutex;
@@ -23,6 +24,8 @@ pub(crate) struct Pool {
 
 pub(crate) struct Conn<'a> {
     client: Option<Client>,
+    /// Set by [`Conn::finished`]: only then may the client serve another task.
+    reusable: bool,
     pool: &'a Pool,
     _permit: SemaphorePermit<'a>,
 }
@@ -64,14 +67,23 @@ impl Pool {
         let client = match reused {
             Some(client) => client,
             None => connect(&self.config).await.map_err(|e| {
-                StoreError::Backend(format!("connect to PostgreSQL: {}", describe(&e)))
+                StoreError::Unavailable(format!("connect to PostgreSQL: {}", describe(&e)))
             })?,
         };
         Ok(Conn {
             client: Some(client),
+            reusable: false,
             pool: self,
             _permit: permit,
         })
+    }
+}
+
+impl Conn<'_> {
+    /// The work using this connection ran to its end (successfully or not): it is idle
+    /// and may go back to the pool.
+    pub(crate) fn finished(mut self) {
+        self.reusable = true;
     }
 }
 
@@ -95,7 +107,7 @@ impl DerefMut for Conn<'_> {
 impl Drop for Conn<'_> {
     fn drop(&mut self) {
         if let Some(client) = self.client.take() {
-            if !client.is_closed() {
+            if self.reusable && !client.is_closed() {
                 self.pool
                     .idle
                     .lock()

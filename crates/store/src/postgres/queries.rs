@@ -177,6 +177,13 @@ pub(crate) async fn list_associates(c: &Client, tenant: TenantId) -> Result<Vec<
     .await
 }
 
+pub(crate) async fn ping(c: &Client) -> Result<()> {
+    c.simple_query("SELECT 1")
+        .await
+        .map(drop)
+        .map_err(|e| backend("ping", &e))
+}
+
 pub(crate) async fn count_associates(c: &Client, tenant: TenantId) -> Result<u64> {
     let row = c
         .query_one(

@@ -50,9 +50,32 @@ pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
     }
 }
 
-/// `StoreError::Backend` for a failed statement; `what` names the operation.
+/// The error for a failed statement; `what` names the operation. A lost or refused
+/// connection, or a server shutting down, is `StoreError::Unavailable`; anything else is
+/// `StoreError::Backend`.
 pub(crate) fn backend(what: &str, e: &tokio_postgres::Error) -> StoreError {
-    StoreError::Backend(format!("{what}: {}", describe(e)))
+    let text = format!("{what}: {}", describe(e));
+    if is_unreachable(e) {
+        StoreError::Unavailable(text)
+    } else {
+        StoreError::Backend(text)
+    }
+}
+
+/// Whether `e` says the database cannot be reached now (rather than that a statement is
+/// wrong): the connection is closed or failed on I/O, or the server reports a connection
+/// exception (class 08), shutdown (57P01–57P03) or too many connections (53300).
+pub(crate) fn is_unreachable(e: &tokio_postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    match e.as_db_error() {
+        Some(db) => {
+            let code = db.code().code();
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+        }
+        None => std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()),
+    }
 }
 
 /// A unique-constraint violation on one of the named constraints.

@@ -101,6 +101,10 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.pool.run(|c| queries::ping(c)).await
+    }
+
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
         let name = name.to_owned();
         self.pool

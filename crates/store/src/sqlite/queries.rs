@@ -152,6 +152,12 @@ pub(crate) fn list_associates(conn: &Connection, tenant: TenantId) -> Result<Vec
     )
 }
 
+pub(crate) fn ping(conn: &Connection) -> Result<()> {
+    conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+        .map(drop)
+        .map_err(|e| backend("ping", &e))
+}
+
 pub(crate) fn count_associates(conn: &Connection, tenant: TenantId) -> Result<u64> {
     let n: i64 = conn
         .query_row(
