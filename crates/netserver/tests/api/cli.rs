@@ -10,6 +10,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_netserver");
 /// A working directory with a configuration file, in which the binary runs.
 pub(crate) struct Env {
     pub dir: tempfile::TempDir,
+    /// The store's URL; a SQLite file in `dir` unless set.
+    pub database: Option<String>,
 }
 
 impl Env {
@@ -21,7 +23,10 @@ impl Env {
     pub fn with_config(config: &str) -> Env {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("netserver.toml"), config).unwrap();
-        Env { dir }
+        Env {
+            dir,
+            database: None,
+        }
     }
 
     pub(crate) fn cmd(&self) -> Command {
@@ -32,7 +37,9 @@ impl Env {
             .env("NETSERVER_CONFIG", self.dir.path().join("netserver.toml"))
             .env(
                 "NETSERVER_DATABASE",
-                format!("sqlite://{}", self.db().display()),
+                self.database
+                    .clone()
+                    .unwrap_or_else(|| format!("sqlite://{}", self.db().display())),
             );
         c
     }
@@ -178,7 +185,7 @@ fn a_bad_config_file_is_reported() {
     assert!(err(&o).contains("colour"), "{}", err(&o));
 }
 
-pub(crate) struct Server(Child);
+pub(crate) struct Server(pub Child);
 
 impl Drop for Server {
     fn drop(&mut self) {

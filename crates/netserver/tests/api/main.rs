@@ -9,6 +9,7 @@ mod family;
 mod gate;
 mod helpers;
 mod lockout;
+mod nodes;
 mod online;
 mod outage;
 mod policy_cli;
