@@ -49,7 +49,12 @@ async fn main() -> Result<(), String> {
 
 async fn bench_one(url: &str, connections: usize, dur: Duration) -> Result<String, String> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let accounts = wiring::accounts(url, KdfParams::default(), cores, Settings::default()).await?;
+    // The per-address log-in limit would refuse the log-in workload (one address).
+    let settings = Settings {
+        login_rate_per_minute: 0,
+        ..Settings::default()
+    };
+    let accounts = wiring::accounts(url, KdfParams::default(), cores, settings).await?;
     add(&accounts, "admin", vec![Right::AdminAll]).await?;
     let mut targets = Vec::new();
     for i in 0..connections {
@@ -66,11 +71,34 @@ async fn bench_one(url: &str, connections: usize, dur: Duration) -> Result<Strin
         .ticket;
     let ticket = Arc::new(ticket.expose().to_owned());
 
-    let user_svc = format!("{url}/Remote/Services88/User.svc");
     let principal = format!("{url}/Remote/Services88/SoPrincipal.svc");
+    let login = drive(connections, dur, move |worker, _| Call {
+        url: principal.clone(),
+        action: "SoPrincipal/AuthenticateUsernamePassword",
+        body: with_ticket(
+            "",
+            &format!(
+                "<AuthenticateUsernamePassword xmlns=\"{NS}\"><UserName>target{worker}</UserName><Password>{PASSWORD}</Password></AuthenticateUsernamePassword>"
+            ),
+        ),
+        expect: "<AuthenticationSucceeded>true</AuthenticationSucceeded>",
+    })
+    .await;
+    let user_svc = format!("{url}/Remote/Services88/User.svc");
+    let (svc, admin) = (user_svc.clone(), ticket.clone());
+    let check = drive(1, dur.min(Duration::from_secs(5)), move |_, _| Call {
+        url: svc.clone(),
+        action: "User/IsPasswordValid",
+        body: with_ticket(
+            &admin,
+            &format!("<IsPasswordValid xmlns=\"{NS}\"><AssociateId>0</AssociateId><Password>long-enough-9</Password></IsPasswordValid>"),
+        ),
+        expect: "<Response>true</Response>",
+    })
+    .await;
+    let lookup = time_lookups(&store, &check_ticket_id(&client).await?).await?;
+    // Last: it changes the targets' passwords and revokes their tickets.
     let set = {
-        let ticket = ticket.clone();
-        let targets = targets.clone();
         drive(connections, dur, move |worker, n| Call {
             url: user_svc.clone(),
             action: "User/SetPassword",
@@ -85,32 +113,7 @@ async fn bench_one(url: &str, connections: usize, dur: Duration) -> Result<Strin
         })
         .await
     };
-    let login = drive(connections, dur, move |worker, _| Call {
-        url: principal.clone(),
-        action: "SoPrincipal/AuthenticateUsernamePassword",
-        body: with_ticket(
-            "",
-            &format!(
-                "<AuthenticateUsernamePassword xmlns=\"{NS}\"><UserName>target{worker}</UserName><Password>{PASSWORD}</Password></AuthenticateUsernamePassword>"
-            ),
-        ),
-        expect: "<AuthenticationSucceeded>true</AuthenticationSucceeded>",
-    })
-    .await;
-    let user_svc = format!("{url}/Remote/Services88/User.svc");
-    let check = drive(1, dur.min(Duration::from_secs(5)), move |_, _| Call {
-        url: user_svc.clone(),
-        action: "User/IsPasswordValid",
-        body: with_ticket(
-            &ticket,
-            &format!("<IsPasswordValid xmlns=\"{NS}\"><AssociateId>0</AssociateId><Password>long-enough-9</Password></IsPasswordValid>"),
-        ),
-        expect: "<Response>true</Response>",
-    })
-    .await;
     running.task.abort();
-
-    let lookup = time_lookups(&store, &check_ticket_id(&client).await?).await?;
     Ok(format!(
         "{} | {} | {} | {}",
         set.rate(dur),
