@@ -23,9 +23,11 @@ pub const OPERATION_ID_HEADER: HeaderName = HeaderName::from_static("x-operation
 /// The `ExtraInfo` key that carries it in the SOAP response headers.
 pub const OPERATION_ID_KEY: &str = "OperationId";
 
-/// A fresh operation id: 128 random bits as 32 lowercase hex digits.
+/// A fresh operation id: 128 random bits as 32 lowercase hex digits. From the thread's
+/// user-space CSPRNG (reseeded from the OS), not a system call per request: the id must
+/// be unique, not secret.
 fn new_operation_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
+    format!("{:032x}", rand::random::<u128>())
 }
 
 /// How one SOAP call ended, for its log line.

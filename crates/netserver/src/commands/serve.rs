@@ -7,7 +7,8 @@ use crate::cli::Resolved;
 use crate::wiring;
 
 pub async fn run(cfg: Resolved) -> Result<(), String> {
-    init_logging();
+    // Held to the end of `run`: dropping it flushes the lines still queued.
+    let _log_flush = init_logging();
     let accounts = cfg.accounts().await?;
     if let Some((admin, password)) = accounts
         .bootstrap_admin(DEFAULT_TENANT, Timestamp::now())
@@ -43,15 +44,21 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     }
 }
 
-fn init_logging() {
+/// Logs to standard error through a writer thread: a request's log line is queued, not
+/// written by the async worker serving it (one system call per line, and a slow terminal
+/// or pipe, would otherwise stall requests). Lines beyond the queue's bound are dropped
+/// rather than stalling the server.
+fn init_logging() -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NETSERVER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         // Colours only for a terminal, so that a log file holds plain `key=value` text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
+    guard
 }
 
 #[cfg(test)]

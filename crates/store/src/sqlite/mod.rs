@@ -102,13 +102,13 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        self.pool.run(|c| queries::ping(c)).await
+        self.pool.read(|c| queries::ping(c)).await
     }
 
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
         let name = name.to_owned();
         self.pool
-            .run(move |c| queries::tenant_by_name(c, &name))
+            .read(move |c| queries::tenant_by_name(c, &name))
             .await
     }
 
@@ -125,7 +125,7 @@ impl Store for SqliteStore {
 
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
         self.pool
-            .run(move |c| queries::associate_by_id(c, id))
+            .read(move |c| queries::associate_by_id(c, id))
             .await
     }
 
@@ -136,7 +136,7 @@ impl Store for SqliteStore {
     ) -> Result<Option<Associate>, StoreError> {
         let name = name.to_owned();
         self.pool
-            .run(move |c| queries::associate_by_name(c, tenant, &name))
+            .read(move |c| queries::associate_by_name(c, tenant, &name))
             .await
     }
 
@@ -220,7 +220,7 @@ impl Store for SqliteStore {
 
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError> {
         let id = id.to_owned();
-        self.pool.run(move |c| queries::ticket(c, &id)).await
+        self.pool.read(move |c| queries::ticket(c, &id)).await
     }
 
     async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError> {
@@ -243,7 +243,7 @@ impl Store for SqliteStore {
     async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError> {
         let digest = *digest;
         self.pool
-            .run(move |c| queries::app_by_digest(c, &digest))
+            .read(move |c| queries::app_by_digest(c, &digest))
             .await
     }
 
