@@ -23,6 +23,7 @@ use accounts::Store;
 
 #[doc(hidden)]
 pub mod conformance;
+pub mod copy;
 mod error;
 mod location;
 mod postgres;
