@@ -7,7 +7,7 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use store::copy::{self, Options, Progress, Report, Table};
 
 use crate::cli::{CopyArgs, Resolved, StoreCommand};
@@ -104,9 +104,17 @@ impl Progress for Bars {
             // Drawn on standard error, and only there: `new` draws to stderr when it is a terminal.
             self.bar = ProgressBar::new(rows).with_prefix(table.name());
             if let Ok(style) = ProgressStyle::with_template(
-                "{prefix:>16} [{bar:30}] {pos}/{len} rows ({per_sec}, {eta} left)",
+                "{prefix:>16} [{bar:30}] {human_pos}/{human_len} rows ({rate}, {eta} left)",
             ) {
-                self.bar.set_style(style.progress_chars("=> "));
+                let style = style
+                    .with_key(
+                        "rate",
+                        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.0} rows/s", state.per_sec());
+                        },
+                    )
+                    .progress_chars("=> ");
+                self.bar.set_style(style);
             }
             self.bar.enable_steady_tick(Duration::from_millis(200));
         }
