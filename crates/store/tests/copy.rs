@@ -516,6 +516,80 @@ async fn refusals_name_the_problem() {
     assert!(!text.contains("hunter2"), "{text}");
 }
 
+#[tokio::test]
+async fn a_damaged_source_row_names_its_column_not_its_value() {
+    for (damage, column) in [
+        (
+            "UPDATE associates SET created_at = 'secret-ish' WHERE name = 'Alice'",
+            "associates.created_at",
+        ),
+        (
+            "UPDATE associates SET id = 3000000000 WHERE name = 'carol'",
+            "associates.id",
+        ),
+        ("UPDATE apps SET created_at = 1.5", "apps.created_at"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let from = source(&dir).await;
+        sqlite_exec(&from, &format!("PRAGMA foreign_keys = OFF; {damage};"));
+        let to = sqlite(&dir, "target.db");
+        let e = copy::copy(&from, &to, &options(false, false), &mut copy::NoProgress)
+            .await
+            .unwrap_err();
+        assert!(matches!(e, CopyError::Read { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains(column), "{text}");
+        assert!(
+            !text.contains("secret-ish") && !text.contains("3000000000"),
+            "{text}"
+        );
+        let after = copy::read_everything(&to).await.unwrap();
+        assert!(after.associates.is_empty(), "nothing committed");
+    }
+}
+
+#[tokio::test]
+async fn a_target_locked_by_another_writer_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = source(&dir).await;
+    let to = sqlite(&dir, "target.db");
+    drop(store::open(&to).await.unwrap());
+    let path = to.strip_prefix("sqlite://").unwrap().to_owned();
+    let holder = rusqlite::Connection::open(&path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // Opening the target (its migration check) waits the busy timeout (5 s) for the
+    // write lock, then gives up.
+    let e = copy::copy(&from, &to, &options(false, false), &mut copy::NoProgress)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CopyError::Open {
+                side: Side::Target,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("cannot open the target database") && text.contains("database is locked"),
+        "{text}"
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+}
+
+#[tokio::test]
+async fn reading_everything_of_a_missing_file_makes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = copy::read_everything(&sqlite(&dir, "none.db"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CopyError::SourceMissing(_)), "{e:?}");
+    assert!(!dir.path().join("none.db").exists());
+}
+
 #[test]
 fn debug_of_rows_hides_hashes_and_digests() {
     let row = copy::AssociateRow {

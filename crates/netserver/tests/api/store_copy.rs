@@ -121,6 +121,10 @@ fn assert_copy_works(env: &Env, database: &str) {
         "the whole audit trail"
     );
     assert!(audit.contains("AuthenticateUsernamePassword") && audit.contains("login_failed"));
+    let tenant_audit = &["--tenant", "Cust12345", "audit"];
+    let theirs = ok(&run_on(env, database, tenant_audit, ""));
+    assert_eq!(theirs, ok(&env.run(tenant_audit, "")), "the tenant's trail");
+    assert!(theirs.lines().count() > 1, "{theirs}");
 
     let (_server, url) = serve_on(env, database);
     assert!(login(env, &url, "bob", BOB_PW).is_some(), "same password");
@@ -224,6 +228,42 @@ fn a_target_with_data_is_refused_unless_force() {
     assert_copy_works(&env, &target);
     let list = ok(&run_on(&env, &target, &["user", "list"], ""));
     assert!(!list.contains("zed"), "{list}");
+}
+
+#[test]
+fn a_count_mismatch_fails_and_leaves_the_target_empty() {
+    let env = Env::new();
+    installation(&env);
+    let path = env.dir.path().join("lossy.db");
+    let target = format!("sqlite://{}", path.display());
+    ok(&run_on(&env, &target, &["user", "list"], ""));
+    // A target that silently drops one audit record.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER drop_one BEFORE INSERT ON audit WHEN NEW.id = 2
+             BEGIN SELECT RAISE(IGNORE); END;",
+        )
+        .unwrap();
+    let o = env.run(&["store", "copy", "--to", &target], "");
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    let numbers: Vec<u64> = e
+        .split("error: the counts differ after the copy (audit: ")
+        .nth(1)
+        .and_then(|rest| rest.split_once("); nothing was committed to the target"))
+        .map(|(counts, _)| {
+            counts
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse().ok())
+                .collect()
+        })
+        .unwrap_or_else(|| panic!("{e}"));
+    assert_eq!(numbers.len(), 2, "{e}");
+    assert_eq!(numbers[0], numbers[1] + 1, "{e}");
+    assert!(!out(&o).contains("Counts match"), "{}", out(&o));
+    let list = ok(&run_on(&env, &target, &["user", "list"], ""));
+    assert_eq!(list.lines().count(), 1, "only the heading: {list}");
 }
 
 #[test]

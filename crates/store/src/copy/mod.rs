@@ -156,6 +156,7 @@ pub async fn read_everything(url: &str) -> Result<Everything, CopyError> {
         side: Side::Source,
         error,
     })?;
+    check_source(&location)?;
     let source = Db::open(url, &location, Side::Source).await?;
     source.begin_read().await?;
     let mut all = Everything::default();
@@ -183,20 +184,26 @@ fn locate(from: &str, to: &str) -> Result<(Location, Location), CopyError> {
         side: Side::Target,
         error,
     })?;
-    for (location, side) in [(&source, Side::Source), (&target, Side::Target)] {
-        if *location == Location::SqliteMemory {
-            return Err(CopyError::InMemory(side));
-        }
-    }
-    if let Location::SqliteFile(path) = &source {
-        if !path.is_file() {
-            return Err(CopyError::SourceMissing(path.clone()));
-        }
+    check_source(&source)?;
+    if target == Location::SqliteMemory {
+        return Err(CopyError::InMemory(Side::Target));
     }
     if same_database(&source, &target) {
         return Err(CopyError::SameDatabase);
     }
     Ok((source, target))
+}
+
+/// A source must exist (opening a missing file would create an empty one) and outlive
+/// its opening.
+fn check_source(source: &Location) -> Result<(), CopyError> {
+    match source {
+        Location::SqliteMemory => Err(CopyError::InMemory(Side::Source)),
+        Location::SqliteFile(path) if !path.is_file() => {
+            Err(CopyError::SourceMissing(path.clone()))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn same_database(a: &Location, b: &Location) -> bool {

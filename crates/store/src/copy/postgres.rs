@@ -56,9 +56,15 @@ impl PgDb {
             .map_err(|e| self.failed("begin a read transaction", &e))
     }
 
+    /// Starts the target's write transaction and locks its tables against other writers
+    /// (a server node started too early) until it ends; readers are not blocked.
     pub(crate) async fn begin_write(&self) -> Result<(), CopyError> {
+        let tables: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
         self.client
-            .batch_execute("BEGIN")
+            .batch_execute(&format!(
+                "BEGIN; LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE",
+                tables.join(", ")
+            ))
             .await
             .map_err(|e| self.failed("begin a write transaction", &e))
     }
