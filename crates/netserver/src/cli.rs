@@ -32,7 +32,13 @@ pub struct Global {
     #[arg(long, global = true, env = "NETSERVER_LISTEN")]
     pub listen: Option<String>,
     /// Store URL, e.g. sqlite://netserver.db [default: sqlite://netserver.db]
-    #[arg(long, global = true, env = "NETSERVER_DATABASE")]
+    // `--help` must not show the variable's value: the URL may hold a password.
+    #[arg(
+        long,
+        global = true,
+        env = "NETSERVER_DATABASE",
+        hide_env_values = true
+    )]
     pub database: Option<String>,
     /// TOML configuration file
     #[arg(long, global = true, env = "NETSERVER_CONFIG")]

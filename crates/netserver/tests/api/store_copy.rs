@@ -361,3 +361,21 @@ async fn sqlite_to_postgres_serves_the_same_installation() {
     .await
     .unwrap();
 }
+
+#[test]
+fn help_never_shows_database_urls_from_the_environment() {
+    let env = Env::new();
+    let o = env
+        .cmd()
+        .env("NETSERVER_DATABASE", "postgres://u:hunter2@db/x")
+        .env("NETSERVER_COPY_TO", "postgres://u:hunter3@db/y")
+        .args(["store", "copy", "--help"])
+        .output()
+        .unwrap();
+    let text = out(&o);
+    assert!(text.contains("NETSERVER_COPY_TO"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !text.contains("hunter3"),
+        "{text}"
+    );
+}
