@@ -1,6 +1,7 @@
 //! The command line: `serve`, `user …` and `app …` (administration on the store), `audit`
 //! (the audit trail), `client …`
-//! (a SOAP client of a running server) and `policy …` (the configured password policy).
+//! (a SOAP client of a running server), `policy …` (the configured password policy) and
+//! `store copy` (move an installation to another store).
 //! `--listen`, `--database` and `--config` are shared by all and also read from
 //! `NETSERVER_LISTEN`, `NETSERVER_DATABASE`, `NETSERVER_CONFIG`.
 
@@ -31,7 +32,13 @@ pub struct Global {
     #[arg(long, global = true, env = "NETSERVER_LISTEN")]
     pub listen: Option<String>,
     /// Store URL, e.g. sqlite://netserver.db [default: sqlite://netserver.db]
-    #[arg(long, global = true, env = "NETSERVER_DATABASE")]
+    // `--help` must not show the variable's value: the URL may hold a password.
+    #[arg(
+        long,
+        global = true,
+        env = "NETSERVER_DATABASE",
+        hide_env_values = true
+    )]
     pub database: Option<String>,
     /// TOML configuration file
     #[arg(long, global = true, env = "NETSERVER_CONFIG")]
@@ -63,6 +70,38 @@ pub enum Command {
     /// Try passwords against the configured password policy, or show it
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Work on whole stores: copy an installation into another store
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Copy everything an installation has (tenants, associates with their password
+    /// hashes, rights and lock state, password history, applications, the audit trail;
+    /// tickets with --with-tickets) into another store, keeping every id, e.g. from the
+    /// embedded SQLite file to PostgreSQL. The copy is one transaction on the target and
+    /// ends by comparing the row counts of each table.
+    Copy(CopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The store to copy from [default: the configured --database]
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The store to copy into (sqlite://PATH or postgres://…); created and migrated as
+    /// needed. It must hold no data unless --force is given
+    #[arg(long, env = "NETSERVER_COPY_TO", hide_env_values = true)]
+    pub to: String,
+    /// Copy log-in tickets too, so that users stay logged in (by default they log in
+    /// again on the new store)
+    #[arg(long)]
+    pub with_tickets: bool,
+    /// Replace whatever the target holds: its tables are emptied inside the copy's
+    /// transaction, so a failed copy still leaves them as they were
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

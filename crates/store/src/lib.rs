@@ -12,6 +12,9 @@
 //! own forward-only migrations. Every backend must pass the same [`conformance`] suite,
 //! which talks only to `Arc<dyn Store>`.
 //!
+//! [`copy`] moves a whole installation between stores (`netserver store copy`): bulk,
+//! table-level work that has no place in the request path's `Store` trait.
+//!
 //! Error texts never carry bound parameter values (names, hashes, ticket ids) and never
 //! echo a database URL, which may hold credentials: only its scheme is named.
 #![deny(clippy::unwrap_used)]
@@ -23,6 +26,7 @@ use accounts::Store;
 
 #[doc(hidden)]
 pub mod conformance;
+pub mod copy;
 mod error;
 mod location;
 mod postgres;

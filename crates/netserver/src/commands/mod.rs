@@ -6,6 +6,7 @@ mod client;
 mod password;
 mod policy;
 mod serve;
+mod store;
 mod tenant;
 mod user;
 
@@ -21,5 +22,6 @@ pub async fn dispatch(cli: Cli) -> Result<(), String> {
         Command::Tenant(cmd) => tenant::run(resolved, cmd).await,
         Command::Client(cmd) => client::run(cmd).await,
         Command::Policy(cmd) => policy::run(resolved, cmd),
+        Command::Store(cmd) => store::run(resolved, cmd).await,
     }
 }

@@ -201,8 +201,16 @@ fn serve(env: &Env) -> (Server, String, Vec<String>) {
 
 /// As `serve`, logging at `level` to `stderr`.
 pub(crate) fn serve_to(env: &Env, stderr: Stdio, level: &str) -> (Server, String, Vec<String>) {
-    let child = env
-        .cmd()
+    serve_command(env.cmd(), stderr, level)
+}
+
+/// As `serve_to`, with a command prepared by the caller (e.g. another database).
+pub(crate) fn serve_command(
+    mut cmd: Command,
+    stderr: Stdio,
+    level: &str,
+) -> (Server, String, Vec<String>) {
+    let child = cmd
         .env("NETSERVER_LOG", level)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())

@@ -17,6 +17,7 @@ mod protocol;
 mod raw;
 mod refusals;
 mod set_password;
+mod store_copy;
 mod tenants;
 mod wire_samples;
 mod wsdl;

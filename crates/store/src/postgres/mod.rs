@@ -12,9 +12,9 @@
 //! database returns the next operation simply opens a new connection.
 
 mod migrate;
-mod pool;
+pub(crate) mod pool;
 mod queries;
-mod rows;
+pub(crate) mod rows;
 
 use std::fmt;
 use std::future::Future;

@@ -7,7 +7,7 @@
 //! tasks at once (they take turns) and vanishes with the store.
 
 mod migrate;
-mod pool;
+pub(crate) mod pool;
 mod queries;
 pub(crate) mod rows;
 

@@ -1,0 +1,411 @@
+//! Dump from and load into SQLite, on one dedicated connection per side.
+//!
+//! As a source the connection holds one read transaction from the first read to the end,
+//! so under WAL the copy sees one consistent snapshot even while a server writes. As a
+//! target it holds one `BEGIN IMMEDIATE` transaction: every statement of the copy is in
+//! it, and dropping the connection without [`SqliteDb::commit`] rolls it all back.
+//! The calls are blocking and run on tokio's blocking pool.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::types::{FromSql, Value};
+use rusqlite::{params, Connection, Row};
+
+use super::error::{CopyError, Side};
+use super::rows::{
+    After, AppRow, AssociateRow, AuditRow, Batch, HistoryRow, Table, TenantRow, TicketRow,
+};
+use crate::sqlite::pool;
+use crate::sqlite::rows::describe;
+
+pub(crate) struct SqliteDb {
+    conn: Arc<Mutex<Connection>>,
+    side: Side,
+}
+
+impl SqliteDb {
+    /// A connection to an existing, migrated database file.
+    pub(crate) async fn connect(path: &Path, side: Side) -> Result<SqliteDb, CopyError> {
+        let path = path.to_path_buf();
+        let conn = tokio::task::spawn_blocking(move || pool::connect(&path))
+            .await
+            .map_err(|e| CopyError::Task(e.to_string()))?
+            .map_err(|e| CopyError::database(side, format!("cannot connect: {}", describe(&e))))?;
+        Ok(SqliteDb {
+            conn: Arc::new(Mutex::new(conn)),
+            side,
+        })
+    }
+
+    async fn run<T, F>(&self, f: F) -> Result<T, CopyError>
+    where
+        F: FnOnce(&mut Connection, Side) -> Result<T, CopyError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        let side = self.side;
+        tokio::task::spawn_blocking(move || {
+            let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut conn, side)
+        })
+        .await
+        .map_err(|e| CopyError::Task(e.to_string()))?
+    }
+
+    /// Starts the source's read snapshot (the first read inside `BEGIN` fixes it).
+    pub(crate) async fn begin_read(&self) -> Result<(), CopyError> {
+        self.run(|c, side| {
+            c.execute_batch("BEGIN; SELECT COUNT(*) FROM schema_migrations;")
+                .map_err(|e| failed(side, "begin a read transaction", &e))
+        })
+        .await
+    }
+
+    /// Starts the target's write transaction, taking the write lock now.
+    pub(crate) async fn begin_write(&self) -> Result<(), CopyError> {
+        self.run(|c, side| {
+            c.execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| failed(side, "begin a write transaction", &e))
+        })
+        .await
+    }
+
+    pub(crate) async fn commit(&self) -> Result<(), CopyError> {
+        self.run(|c, side| {
+            c.execute_batch("COMMIT")
+                .map_err(|e| failed(side, "commit", &e))
+        })
+        .await
+    }
+
+    pub(crate) async fn count(&self, table: Table) -> Result<u64, CopyError> {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        self.count_sql(table, sql).await
+    }
+
+    /// Rows beyond what a freshly migrated database holds (the built-in default tenant).
+    pub(crate) async fn count_beyond_fresh(&self, table: Table) -> Result<u64, CopyError> {
+        self.count_sql(table, super::beyond_fresh_sql(table)).await
+    }
+
+    async fn count_sql(&self, table: Table, sql: String) -> Result<u64, CopyError> {
+        self.run(move |c, side| {
+            let n: i64 = c
+                .query_row(&sql, [], |r| r.get(0))
+                .map_err(|e| failed(side, &format!("count table {table}"), &e))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
+    /// The highest id the table has ever handed out: its largest id, or AUTOINCREMENT's
+    /// record of it (kept after the row is deleted), whichever is larger.
+    pub(crate) async fn high_water(&self, table: Table) -> Result<Option<i64>, CopyError> {
+        self.run(move |c, side| {
+            let what = format!("read the highest id of table {table}");
+            let max: Option<i64> = c
+                .query_row(&format!("SELECT MAX(id) FROM {table}"), [], |r| r.get(0))
+                .map_err(|e| failed(side, &what, &e))?;
+            let seq: Option<i64> = c
+                .query_row(
+                    "SELECT MAX(seq) FROM sqlite_sequence WHERE name = ?1",
+                    [table.name()],
+                    |r| r.get(0),
+                )
+                .map_err(|e| failed(side, &what, &e))?;
+            Ok(max.max(seq))
+        })
+        .await
+    }
+
+    /// Makes the table's AUTOINCREMENT hand out ids above `high_water` from now on.
+    pub(crate) async fn raise_sequence(
+        &self,
+        table: Table,
+        high_water: Option<i64>,
+    ) -> Result<(), CopyError> {
+        let Some(high_water) = high_water else {
+            return Ok(()); // nothing was ever handed out: ids start at 1 anyway
+        };
+        self.run(move |c, side| {
+            let what = format!("set the next id of table {table}");
+            let updated = c
+                .execute(
+                    "UPDATE sqlite_sequence SET seq = MAX(seq, ?2) WHERE name = ?1",
+                    params![table.name(), high_water],
+                )
+                .map_err(|e| failed(side, &what, &e))?;
+            if updated == 0 {
+                c.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (?1, ?2)",
+                    params![table.name(), high_water],
+                )
+                .map_err(|e| failed(side, &what, &e))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Deletes every row of every table, children first (inside the write transaction).
+    pub(crate) async fn wipe(&self) -> Result<(), CopyError> {
+        self.run(|c, _| {
+            for table in Table::ALL.iter().rev() {
+                c.execute(&format!("DELETE FROM {table}"), [])
+                    .map_err(|e| CopyError::Write {
+                        table: *table,
+                        detail: format!("cannot empty it: {}", describe(&e)),
+                    })?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    pub(crate) async fn read(
+        &self,
+        table: Table,
+        after: After,
+        limit: usize,
+    ) -> Result<Batch, CopyError> {
+        self.run(move |c, _| read(c, table, &after, limit)).await
+    }
+
+    pub(crate) async fn write(&self, batch: Batch) -> Result<(), CopyError> {
+        self.run(move |c, _| write(c, &batch)).await
+    }
+}
+
+fn failed(side: Side, what: &str, e: &rusqlite::Error) -> CopyError {
+    CopyError::database(side, format!("{what}: {}", describe(e)))
+}
+
+fn read(c: &Connection, table: Table, after: &After, limit: usize) -> Result<Batch, CopyError> {
+    let read_error = |e: rusqlite::Error| CopyError::Read {
+        table,
+        detail: describe(&e),
+    };
+    let sql = table.select_sql(after, "?1", "?2");
+    let mut stmt = c.prepare_cached(&sql).map_err(read_error)?;
+    let key = match after {
+        After::Start => Value::Null,
+        After::Id(id) => Value::Integer(*id),
+        After::Text(text) => Value::Text(text.clone()),
+    };
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    // From the start the statement has no `?1`; SQLite still numbers the limit `?2`.
+    let mut rows = stmt.query(params![key, limit]).map_err(read_error)?;
+    let mut batch = empty(table);
+    while let Some(row) = rows.next().map_err(read_error)? {
+        push(&mut batch, row)?;
+    }
+    Ok(batch)
+}
+
+fn empty(table: Table) -> Batch {
+    match table {
+        Table::Tenants => Batch::Tenants(Vec::new()),
+        Table::Associates => Batch::Associates(Vec::new()),
+        Table::PasswordHistory => Batch::PasswordHistory(Vec::new()),
+        Table::Apps => Batch::Apps(Vec::new()),
+        Table::Audit => Batch::Audit(Vec::new()),
+        Table::Tickets => Batch::Tickets(Vec::new()),
+    }
+}
+
+/// Column `idx` of a row of `table`; an error names the column, never the value.
+fn get<T: FromSql>(row: &Row<'_>, table: Table, idx: usize) -> Result<T, CopyError> {
+    row.get(idx).map_err(|e| CopyError::Read {
+        table,
+        detail: format!("column {}: {}", table.column(idx), describe(&e)),
+    })
+}
+
+fn push(batch: &mut Batch, r: &Row<'_>) -> Result<(), CopyError> {
+    match batch {
+        Batch::Tenants(rows) => rows.push(TenantRow {
+            id: get(r, Table::Tenants, 0)?,
+            name: get(r, Table::Tenants, 1)?,
+            name_key: get(r, Table::Tenants, 2)?,
+            created_at: get(r, Table::Tenants, 3)?,
+        }),
+        Batch::Associates(rows) => {
+            let t = Table::Associates;
+            rows.push(AssociateRow {
+                id: get(r, t, 0)?,
+                tenant_id: get(r, t, 1)?,
+                name: get(r, t, 2)?,
+                name_key: get(r, t, 3)?,
+                full_name: get(r, t, 4)?,
+                user_type: get(r, t, 5)?,
+                rights: get(r, t, 6)?,
+                retired: get(r, t, 7)?,
+                password_hash: get(r, t, 8)?,
+                created_at: get(r, t, 9)?,
+                must_change: get(r, t, 10)?,
+                failed_logins: get(r, t, 11)?,
+                first_failure_at: get(r, t, 12)?,
+                locked_until: get(r, t, 13)?,
+            })
+        }
+        Batch::PasswordHistory(rows) => {
+            let t = Table::PasswordHistory;
+            rows.push(HistoryRow {
+                id: get(r, t, 0)?,
+                associate_id: get(r, t, 1)?,
+                password_hash: get(r, t, 2)?,
+                replaced_at: get(r, t, 3)?,
+            })
+        }
+        Batch::Apps(rows) => {
+            let t = Table::Apps;
+            rows.push(AppRow {
+                id: get(r, t, 0)?,
+                tenant_id: get(r, t, 1)?,
+                name: get(r, t, 2)?,
+                name_key: get(r, t, 3)?,
+                digest: get(r, t, 4)?,
+                user_management: get(r, t, 5)?,
+                created_at: get(r, t, 6)?,
+                revoked_at: get(r, t, 7)?,
+            })
+        }
+        Batch::Audit(rows) => {
+            let t = Table::Audit;
+            rows.push(AuditRow {
+                id: get(r, t, 0)?,
+                tenant_id: get(r, t, 1)?,
+                at: get(r, t, 2)?,
+                actor: get(r, t, 3)?,
+                target: get(r, t, 4)?,
+                operation: get(r, t, 5)?,
+                outcome: get(r, t, 6)?,
+                client: get(r, t, 7)?,
+                app: get(r, t, 8)?,
+                operation_id: get(r, t, 9)?,
+            })
+        }
+        Batch::Tickets(rows) => {
+            let t = Table::Tickets;
+            rows.push(TicketRow {
+                id: get(r, t, 0)?,
+                digest: get(r, t, 1)?,
+                associate_id: get(r, t, 2)?,
+                created_at: get(r, t, 3)?,
+                expires_at: get(r, t, 4)?,
+            })
+        }
+    }
+    Ok(())
+}
+
+/// `INSERT` of one row with `?N` placeholders; the default tenant that migrations create
+/// is overwritten by the source's.
+fn insert_sql(table: Table) -> String {
+    let columns = table.columns();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    let mut sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        columns.join(", "),
+        placeholders.join(", ")
+    );
+    if table == Table::Tenants {
+        sql.push_str(
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+             name_key = excluded.name_key, created_at = excluded.created_at",
+        );
+    }
+    sql
+}
+
+fn write(c: &Connection, batch: &Batch) -> Result<(), CopyError> {
+    let table = batch.table();
+    let write_error = |e: rusqlite::Error| CopyError::Write {
+        table,
+        detail: describe(&e),
+    };
+    let mut stmt = c.prepare_cached(&insert_sql(table)).map_err(write_error)?;
+    let mut insert = |params: &[&dyn rusqlite::ToSql]| -> Result<(), CopyError> {
+        stmt.execute(params).map(|_| ()).map_err(write_error)
+    };
+    match batch {
+        Batch::Tenants(rows) => {
+            for r in rows {
+                insert(params![r.id, r.name, r.name_key, r.created_at])?;
+            }
+        }
+        Batch::Associates(rows) => {
+            for r in rows {
+                insert(params![
+                    r.id,
+                    r.tenant_id,
+                    r.name,
+                    r.name_key,
+                    r.full_name,
+                    r.user_type,
+                    r.rights,
+                    r.retired,
+                    r.password_hash,
+                    r.created_at,
+                    r.must_change,
+                    r.failed_logins,
+                    r.first_failure_at,
+                    r.locked_until
+                ])?;
+            }
+        }
+        Batch::PasswordHistory(rows) => {
+            for r in rows {
+                insert(params![
+                    r.id,
+                    r.associate_id,
+                    r.password_hash,
+                    r.replaced_at
+                ])?;
+            }
+        }
+        Batch::Apps(rows) => {
+            for r in rows {
+                insert(params![
+                    r.id,
+                    r.tenant_id,
+                    r.name,
+                    r.name_key,
+                    r.digest,
+                    r.user_management,
+                    r.created_at,
+                    r.revoked_at
+                ])?;
+            }
+        }
+        Batch::Audit(rows) => {
+            for r in rows {
+                insert(params![
+                    r.id,
+                    r.tenant_id,
+                    r.at,
+                    r.actor,
+                    r.target,
+                    r.operation,
+                    r.outcome,
+                    r.client,
+                    r.app,
+                    r.operation_id
+                ])?;
+            }
+        }
+        Batch::Tickets(rows) => {
+            for r in rows {
+                insert(params![
+                    r.id,
+                    r.digest,
+                    r.associate_id,
+                    r.created_at,
+                    r.expires_at
+                ])?;
+            }
+        }
+    }
+    Ok(())
+}
