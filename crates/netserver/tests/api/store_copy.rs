@@ -4,7 +4,7 @@
 
 use std::process::{Command, Output, Stdio};
 
-use crate::cli::{err, out, serve_command, serve_to, Env, Server};
+use crate::cli::{err, out, run_with_stdin, serve_command, serve_to, Env, Server};
 
 const BOB_PW: &str = "b-secret-pw-1";
 const CAROL_PW: &str = "c-secret-pw-2";
@@ -17,21 +17,7 @@ fn on(env: &Env, database: &str) -> Command {
 }
 
 fn run_on(env: &Env, database: &str, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = on(env, database)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    run_with_stdin(on(env, database).args(args), stdin)
 }
 
 #[track_caller]
