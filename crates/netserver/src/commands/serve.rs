@@ -44,21 +44,10 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     }
 }
 
-/// Logs to standard error through a writer thread: a request's log line is queued, not
-/// written by the async worker serving it (one system call per line, and a slow terminal
-/// or pipe, would otherwise stall requests). Lines beyond the queue's bound are dropped
-/// rather than stalling the server.
-fn init_logging() -> tracing_appender::non_blocking::WorkerGuard {
+fn init_logging() -> crate::logging::LogGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NETSERVER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        // Colours only for a terminal, so that a log file holds plain `key=value` text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
-    guard
+    crate::logging::init(filter)
 }
 
 #[cfg(test)]

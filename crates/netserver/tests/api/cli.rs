@@ -190,8 +190,22 @@ fn a_bad_config_file_is_reported() {
 
 pub(crate) struct Server(pub Child);
 
+/// Stopped as an operator stops it, with SIGINT, so that it flushes its log; killed if it
+/// has not stopped within 5 s.
 impl Drop for Server {
     fn drop(&mut self) {
+        let interrupted = Command::new("kill")
+            .args(["-INT", &self.0.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        if interrupted {
+            for _ in 0..100 {
+                if matches!(self.0.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
