@@ -2,8 +2,12 @@
 //! body and answers a fixed ~300-byte body, keep-alive, on every core.
 //!
 //! ```sh
-//! hello 127.0.0.1:PORT
+//! hello 127.0.0.1:PORT [--hop]
 //! ```
+//!
+//! `--hop` adds one empty `tokio::task::spawn_blocking` per request, awaited before the
+//! answer: the cost of handing each request to the blocking pool and back (two thread
+//! wake-ups), which any design pays that sends a per-request database call there.
 #![deny(clippy::unwrap_used)]
 
 use std::convert::Infallible;
@@ -26,9 +30,15 @@ const BODY: &str = concat!(
     "</s:Body></s:Envelope>"
 );
 
-async fn answer(req: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn answer(
+    req: Request<hyper::body::Incoming>,
+    hop: bool,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     // Read the whole request, as any real server must.
     let _ = req.into_body().collect().await;
+    if hop {
+        let _ = tokio::task::spawn_blocking(|| std::hint::black_box(0u64)).await;
+    }
     Ok(Response::builder()
         .header("Content-Type", "text/xml; charset=utf-8")
         .body(Full::new(Bytes::from_static(BODY.as_bytes())))
@@ -40,6 +50,7 @@ async fn main() -> Result<(), String> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:8081".into());
+    let hop = std::env::args().nth(2).as_deref() == Some("--hop");
     let listener = TcpListener::bind(&addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -51,7 +62,7 @@ async fn main() -> Result<(), String> {
         let _ = stream.set_nodelay(true);
         tokio::spawn(async move {
             let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service_fn(answer))
+                .serve_connection(TokioIo::new(stream), service_fn(move |r| answer(r, hop)))
                 .await;
         });
     }
