@@ -2,8 +2,9 @@
 //!
 //! `loadgen http` posts one request template over N concurrent keep-alive HTTP/1.1
 //! connections for a fixed time and prints one `key=value` line: requests, req/s, p50 and
-//! p99 latency, errors (I/O, timeouts, unreadable answers), non-2xx answers, mismatches
-//! (2xx answers without the expected text) and reconnects (the server closed the
+//! p99 latency, errors (I/O, timeouts, unreadable answers), answers of another status than
+//! expected (`non2xx`: any 2xx by default, or `--status`), mismatches (answers of the
+//! expected status without the expected text) and reconnects (the server closed the
 //! connection, e.g. gSOAP after a fault, or an error forced a new one).
 //!
 //! The template is read from a file; `{{ID}}` becomes the connection's id from `--ids`
@@ -68,9 +69,12 @@ struct HttpArgs {
     /// Comma-separated values of {{ID}}, one per connection (round robin)
     #[arg(long, default_value = "0")]
     ids: String,
-    /// Text every 2xx answer must contain; others count as mismatches
+    /// Text every answer of the expected status must contain; others count as mismatches
     #[arg(long)]
     expect: Option<String>,
+    /// The expected HTTP status [default: any 2xx]
+    #[arg(long)]
+    status: Option<u16>,
     /// Seconds to wait for one answer before counting an error and reconnecting
     #[arg(long, default_value_t = 30.0)]
     timeout: f64,
@@ -217,6 +221,7 @@ struct Target {
     head: Vec<u8>,
     parts: Vec<Part>,
     expect: Option<Vec<u8>>,
+    status: Option<u16>,
     timeout: Duration,
 }
 
@@ -249,6 +254,7 @@ fn http(args: HttpArgs) -> Result<String, String> {
         head: head.into_bytes(),
         parts: parse_template(&template),
         expect: args.expect.map(String::into_bytes),
+        status: args.status,
         timeout: Duration::from_secs_f64(args.timeout),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -379,7 +385,11 @@ async fn drive(
             Ok(Ok(a)) => {
                 let us = t0.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
                 tally.latencies.push(us);
-                if !(200..300).contains(&a.status) {
+                let status_ok = match target.status {
+                    Some(want) => a.status == want,
+                    None => (200..300).contains(&a.status),
+                };
+                if !status_ok {
                     tally.non2xx += 1;
                 } else if let Some(e) = &target.expect {
                     if !contains(&buf[a.body.0..a.body.1], e) {

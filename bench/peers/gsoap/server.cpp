@@ -4,18 +4,24 @@
 // looking at the ticket (the least work a SOAP stack can do for the protocol path);
 // other operations answer gSOAP's "no method" fault.
 //
-//     gsoap-server PORT
+//     gsoap-server PORT [--fault]
 //
+// --fault answers SetPassword with a SOAP fault (HTTP 500) carrying an ExceptionInfo
+// detail instead, as netserver does with `[soap] faults = true`; gSOAP then closes the
+// connection, so this mode mostly measures reconnects.
 // Multi-threaded in gSOAP's usual way (one thread per accepted connection, each with a
 // copy of the context) and keep-alive: a connection serves requests until the client
 // closes it or is idle for a minute. Listens on 127.0.0.1 only.
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <pthread.h>
 
 #include "soapBasicHttpBinding_USCOREUserService.h"
 #include "BasicHttpBinding_USCOREUser.nsmap"
+
+static bool fault_mode = false;
 
 class Service : public BasicHttpBinding_USCOREUserService {
  public:
@@ -23,11 +29,16 @@ class Service : public BasicHttpBinding_USCOREUserService {
   explicit Service(soap_mode mode) : BasicHttpBinding_USCOREUserService(mode) {}
 
   int SetPassword(_b__SetPassword *, _b__SetPasswordResponse &out) override {
+    // Answer without output headers (gSOAP would otherwise echo the request's).
+    soap->header = NULL;
+    if (fault_mode)
+      return soap_senderfault(
+          "the ticket is not valid",
+          "<ExceptionInfo xmlns=\"http://www.superoffice.net/ws/crm/NetServer/Services88\">"
+          "<ExceptionType>SoInvalidTicketException</ExceptionType></ExceptionInfo>");
     out.Response = soap_new_bool(soap);
     if (out.Response == NULL) return soap->error;
     *out.Response = false;
-    // Answer without output headers (gSOAP would otherwise echo the request's).
-    soap->header = NULL;
     return SOAP_OK;
   }
 };
@@ -45,10 +56,11 @@ static void *serve_connection(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s PORT\n", argv[0]);
+  if (argc < 2 || argc > 3 || (argc == 3 && std::strcmp(argv[2], "--fault") != 0)) {
+    std::fprintf(stderr, "usage: %s PORT [--fault]\n", argv[0]);
     return 2;
   }
+  fault_mode = argc == 3;
   int port = std::atoi(argv[1]);
   Service master(SOAP_IO_KEEPALIVE | SOAP_C_UTFSTRING);
   master.soap->bind_flags = SO_REUSEADDR;
