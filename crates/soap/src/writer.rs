@@ -34,7 +34,23 @@ pub fn escape_attribute_into(out: &mut String, value: &str) {
     escape(out, value, Context::Attribute);
 }
 
+/// Whether byte `b` may start something [`escape`] replaces: an ASCII control, one of
+/// `& < > " '`, or 0xEF, the lead byte of U+FFFE / U+FFFF (and of other characters,
+/// which the slow path then passes through).
+fn may_need_escape(b: u8) -> bool {
+    b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF)
+}
+
 fn escape(out: &mut String, value: &str, ctx: Context) {
+    // Most values (names, numbers, ids, fixed messages) need nothing: one byte scan, one
+    // copy. The bytes `may_need_escape` looks for are ASCII or UTF-8 lead bytes, so the
+    // split below is on a character boundary.
+    let Some(start) = value.bytes().position(may_need_escape) else {
+        out.push_str(value);
+        return;
+    };
+    out.push_str(&value[..start]);
+    let value = &value[start..];
     let mut clean_from = 0;
     for (i, c) in value.char_indices() {
         let replacement = match c {
@@ -213,6 +229,17 @@ mod tests {
         );
         assert_eq!(esc("", Context::Text), "");
         assert_eq!(esc("]]>", Context::Text), "]]&gt;");
+    }
+
+    #[test]
+    fn the_fast_path_hands_over_at_the_first_byte_that_may_need_escaping() {
+        // No byte to look at: copied whole.
+        assert_eq!(esc("Ærlig 😀 ok", Context::Text), "Ærlig 😀 ok");
+        // Multi-byte characters before the first escape stay whole.
+        assert_eq!(esc("Øl & 😀<", Context::Text), "Øl &amp; 😀&lt;");
+        // 0xEF leads U+FFFE/U+FFFF but also ordinary characters, which pass through.
+        assert_eq!(esc("ａ！\u{FFFF}ｂ", Context::Text), "ａ！\u{FFFD}ｂ");
+        assert_eq!(esc("！", Context::Attribute), "！");
     }
 
     #[test]

@@ -115,7 +115,7 @@ impl Store for SqliteStore {
     async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError> {
         let name = name.to_owned();
         self.pool
-            .run(move |c| queries::insert_tenant(c, &name, created_at))
+            .write(move |c| queries::insert_tenant(c, &name, created_at))
             .await
     }
 
@@ -155,26 +155,26 @@ impl Store for SqliteStore {
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
         let now = Timestamp::now();
         self.pool
-            .run(move |c| queries::insert_associate(c, &new, now))
+            .write(move |c| queries::insert_associate(c, &new, now))
             .await
     }
 
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError> {
         self.pool
-            .run(move |c| queries::retire_associate(c, id))
+            .write(move |c| queries::retire_associate(c, id))
             .await
     }
 
     async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
         let hash = hash.to_owned();
         self.pool
-            .run(move |c| queries::update_password_hash(c, id, &hash))
+            .write(move |c| queries::update_password_hash(c, id, &hash))
             .await
     }
 
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError> {
         self.pool
-            .run(move |c| queries::commit_password_change(c, &change))
+            .write(move |c| queries::commit_password_change(c, &change))
             .await
     }
 
@@ -190,7 +190,7 @@ impl Store for SqliteStore {
 
     async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError> {
         self.pool
-            .run(move |c| queries::set_must_change(c, id, value))
+            .write(move |c| queries::set_must_change(c, id, value))
             .await
     }
 
@@ -202,19 +202,19 @@ impl Store for SqliteStore {
     ) -> Result<Option<FailureRecorded>, StoreError> {
         let settings = settings.clone();
         self.pool
-            .run(move |c| queries::record_login_failure(c, id, now, &settings))
+            .write(move |c| queries::record_login_failure(c, id, now, &settings))
             .await
     }
 
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError> {
         self.pool
-            .run(move |c| queries::clear_login_failures(c, id))
+            .write(move |c| queries::clear_login_failures(c, id))
             .await
     }
 
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
         self.pool
-            .run(move |c| queries::insert_ticket(c, &ticket))
+            .write(move |c| queries::insert_ticket(c, &ticket))
             .await
     }
 
@@ -226,18 +226,18 @@ impl Store for SqliteStore {
     async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError> {
         let id = id.to_owned();
         self.pool
-            .run(move |c| queries::renew_ticket(c, &id, expires_at))
+            .write(move |c| queries::renew_ticket(c, &id, expires_at))
             .await
     }
 
     async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError> {
         self.pool
-            .run(move |c| queries::purge_expired_tickets(c, now))
+            .write(move |c| queries::purge_expired_tickets(c, now))
             .await
     }
 
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError> {
-        self.pool.run(move |c| queries::insert_app(c, &app)).await
+        self.pool.write(move |c| queries::insert_app(c, &app)).await
     }
 
     async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError> {
@@ -259,13 +259,13 @@ impl Store for SqliteStore {
     ) -> Result<bool, StoreError> {
         let name = name.to_owned();
         self.pool
-            .run(move |c| queries::revoke_app(c, tenant, &name, at))
+            .write(move |c| queries::revoke_app(c, tenant, &name, at))
             .await
     }
 
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
         self.pool
-            .run(move |c| queries::record_audit(c, &event))
+            .write(move |c| queries::record_audit(c, &event))
             .await
     }
 
@@ -291,7 +291,7 @@ impl Store for SqliteStore {
 
     async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError> {
         self.pool
-            .run(move |c| queries::purge_audit_before(c, before))
+            .write(move |c| queries::purge_audit_before(c, before))
             .await
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Pool {
     path: Option<PathBuf>,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
+    /// One writer at a time from this process (see [`Pool::write`]).
+    writer: Semaphore,
 }
 
 impl Pool {
@@ -43,6 +45,7 @@ impl Pool {
             path: Some(path),
             idle: Mutex::new(vec![first]),
             permits: Arc::new(Semaphore::new(max.max(1))),
+            writer: Semaphore::new(1),
         }
     }
 
@@ -52,6 +55,7 @@ impl Pool {
             path: None,
             idle: Mutex::new(vec![only]),
             permits: Arc::new(Semaphore::new(1)),
+            writer: Semaphore::new(1),
         }
     }
 
@@ -83,6 +87,24 @@ impl Pool {
                 "a database task was cancelled".into()
             })
         })?
+    }
+
+    /// Runs a write transaction as [`Pool::run`] does, after this process's earlier writes.
+    /// SQLite has one write lock; connections of one process that race for it would spin
+    /// in the busy handler (sleeping and retrying), leaving a blocking thread idle while
+    /// the next write waits. Queued here instead, each write starts when the previous one
+    /// ends. Other processes (the admin CLI) still meet the busy timeout.
+    pub(crate) async fn write<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let _turn = self
+            .writer
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Backend("the connection pool is closed".into()))?;
+        self.run(f).await
     }
 
     /// Runs a short point read (one indexed lookup, no write) on the calling thread when a
