@@ -165,13 +165,19 @@ impl Hasher {
         T: Send + 'static,
         F: FnOnce() -> Result<T, StoreError> + Send + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|_| StoreError::Backend("hasher closed".into()))?;
-        let joined = tokio::task::spawn_blocking(work)
-            .await
+        // The permit is released by the hashing thread itself as it finishes, so the next
+        // queued hash starts at once rather than after this task has been woken and polled
+        // (which, with every core hashing, waits for a scheduler slot).
+        let joined = tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await
             .map_err(|_| StoreError::Backend("hashing task failed".into()))?;
         Ok(joined?)
     }
