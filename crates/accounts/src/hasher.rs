@@ -178,7 +178,7 @@ impl Hasher {
             result
         })
         .await
-            .map_err(|_| StoreError::Backend("hashing task failed".into()))?;
+        .map_err(|_| StoreError::Backend("hashing task failed".into()))?;
         Ok(joined?)
     }
 }

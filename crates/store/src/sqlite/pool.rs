@@ -15,7 +15,7 @@
 //! unfinished transaction when it is dropped.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 use accounts::StoreError;
@@ -36,12 +36,23 @@ pub(crate) struct Pool {
     permits: Arc<Semaphore>,
     /// One writer at a time from this process (see [`Pool::write`]).
     writer: Semaphore,
+    /// The connection for point reads on the async workers (see [`Pool::read`]); `None`
+    /// for an in-memory database or when it could not be opened.
+    reader: Option<Mutex<Connection>>,
 }
 
 impl Pool {
     /// A pool over a file database whose first, already configured connection is `first`.
     pub(crate) fn file(path: PathBuf, first: Connection, max: usize) -> Pool {
+        let reader = match connect(&path) {
+            Ok(conn) => Some(Mutex::new(conn)),
+            Err(e) => {
+                tracing::warn!(error = %describe(&e), "no reader connection; reads use the pool");
+                None
+            }
+        };
         Pool {
+            reader,
             path: Some(path),
             idle: Mutex::new(vec![first]),
             permits: Arc::new(Semaphore::new(max.max(1))),
@@ -56,6 +67,7 @@ impl Pool {
             idle: Mutex::new(vec![only]),
             permits: Arc::new(Semaphore::new(1)),
             writer: Semaphore::new(1),
+            reader: None,
         }
     }
 
@@ -107,27 +119,30 @@ impl Pool {
         self.run(f).await
     }
 
-    /// Runs a short point read (one indexed lookup, no write) on the calling thread when a
-    /// connection is idle right now, otherwise as [`Pool::run`]. Such a read takes a few
-    /// microseconds and, in WAL mode, never waits for a writer, so running it inline costs
-    /// the async worker less than the two thread hand-offs of the blocking pool would; the
-    /// ticket check of every request is one.
+    /// Runs a short point read (one indexed lookup, no write) on the calling async worker,
+    /// on the pool's reader connection. Such a read takes a few microseconds and, in WAL
+    /// mode, never waits for a writer, so running it inline costs far less than the two
+    /// thread hand-offs of the blocking pool; the ticket check of every request is one.
+    /// Two workers reading through two connections at once would also meet on SQLite's
+    /// process-wide lock of the file and put a thread to sleep; instead, a worker that
+    /// finds the reader busy yields to its other tasks and tries again a moment later.
+    /// Without a reader connection (in-memory databases) it is [`Pool::run`].
     pub(crate) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
     where
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        if let Ok(_permit) = self.permits.try_acquire() {
-            let idle = self.idle().pop();
-            if let Some(conn) = idle {
-                let mut lease = Lease {
-                    pool: self,
-                    conn: Some(conn),
-                };
-                return f(lease.conn()?);
+        let Some(reader) = &self.reader else {
+            return self.run(f).await;
+        };
+        let mut f = f;
+        loop {
+            match try_read(reader, f) {
+                Ok(result) => return result,
+                Err(back) => f = back,
             }
+            tokio::task::yield_now().await;
         }
-        self.run(f).await
     }
 
     fn idle(&self) -> MutexGuard<'_, Vec<Connection>> {
@@ -158,6 +173,21 @@ impl Pool {
             conn: Some(conn),
         })
     }
+}
+
+/// Runs `f` on the reader connection if it is free now; hands `f` back if it is busy.
+fn try_read<T, F>(reader: &Mutex<Connection>, f: F) -> Result<Result<T, StoreError>, F>
+where
+    F: FnOnce(&mut Connection) -> Result<T, StoreError>,
+{
+    let mut conn = match reader.try_lock() {
+        Ok(guard) => guard,
+        // A panic during an earlier read leaves the connection usable: rusqlite resets
+        // statements when they are dropped.
+        Err(TryLockError::Poisoned(p)) => p.into_inner(),
+        Err(TryLockError::WouldBlock) => return Err(f),
+    };
+    Ok(f(&mut conn))
 }
 
 /// A checked-out connection; goes back to the idle list when dropped.
