@@ -386,23 +386,8 @@ async fn a_failure_half_way_leaves_the_target_as_it_was() {
         "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit
          BEGIN SELECT RAISE(ABORT, 'audit is read-only here'); END;",
     );
-    let before = copy::read_everything(&to).await.unwrap();
-    let e = copy::copy(&from, &to, &options(true, true), &mut copy::NoProgress)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            e,
-            CopyError::Write {
-                table: Table::Audit,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
-    assert!(e.to_string().contains("cannot write table audit"), "{e}");
-    // The wipe and the tables before audit were rolled back with it.
-    assert_eq!(copy::read_everything(&to).await.unwrap(), before);
+    // The wipe and the tables before audit are rolled back with it.
+    assert_refused_at_audit(&from, &to, "cannot write table audit").await;
 }
 
 #[tokio::test]
@@ -742,22 +727,7 @@ mod postgres {
             )
             .await
             .unwrap();
-        let before = copy::read_everything(&db.url).await.unwrap();
-        let e = copy::copy(&from, &db.url, &options(true, true), &mut copy::NoProgress)
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(
-                e,
-                CopyError::Write {
-                    table: Table::Audit,
-                    ..
-                }
-            ),
-            "{e:?}"
-        );
-        assert!(e.to_string().contains("audit is read-only here"), "{e}");
-        assert_eq!(copy::read_everything(&db.url).await.unwrap(), before);
+        assert_refused_at_audit(&from, &db.url, "audit is read-only here").await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -775,4 +745,25 @@ mod postgres {
         .unwrap_err();
         assert!(matches!(e, CopyError::SameDatabase), "{e:?}");
     }
+}
+
+/// A forced copy into `to`, whose audit table refuses inserts, fails at that table with a
+/// message containing `says`, and leaves `to` exactly as it was.
+async fn assert_refused_at_audit(from: &str, to: &str, says: &str) {
+    let before = copy::read_everything(to).await.unwrap();
+    let e = copy::copy(from, to, &options(true, true), &mut copy::NoProgress)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CopyError::Write {
+                table: Table::Audit,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains(says), "{e}");
+    assert_eq!(copy::read_everything(to).await.unwrap(), before);
 }
