@@ -1,0 +1,58 @@
+//! The audit trail: recording, reading, the retention sweep.
+
+use super::*;
+
+pub(crate) async fn record_audit(c: &Client, event: &AuditEvent) -> Result<()> {
+    write_audit(c, event).await
+}
+
+pub(crate) async fn recent_audit(c: &Client, tenant: TenantId, n: u32) -> Result<Vec<AuditEvent>> {
+    all_rows(
+        c,
+        "select audit",
+        &format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE tenant_id = $1
+             ORDER BY at DESC, id DESC LIMIT $2"
+        ),
+        &[&tenant, &limit(n)],
+        rows::audit_event,
+    )
+    .await
+}
+
+pub(crate) async fn audit_query(
+    c: &Client,
+    tenant: TenantId,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEvent>> {
+    all_rows(
+        c,
+        "query audit",
+        &format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit
+             WHERE tenant_id = $4
+               AND ($1::BIGINT IS NULL OR at >= $1::BIGINT)
+               AND ($2::INTEGER IS NULL OR actor = $2::INTEGER OR target = $2::INTEGER)
+             ORDER BY at DESC, id DESC LIMIT $3"
+        ),
+        &[
+            &filter.since.map(|t| t.0),
+            &filter.associate_id,
+            &limit(filter.limit),
+            &tenant,
+        ],
+        rows::audit_event,
+    )
+    .await
+}
+
+/// The retention sweep: the one statement that deletes audit rows.
+pub(crate) async fn purge_audit_before(c: &Client, before: Timestamp) -> Result<u64> {
+    execute(
+        c,
+        "purge audit",
+        "DELETE FROM audit WHERE at < $1",
+        &[&before.0],
+    )
+    .await
+}

@@ -1,0 +1,57 @@
+//! The audit trail: recording, reading, the retention sweep.
+
+use super::*;
+
+pub(crate) fn record_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
+    write_audit(conn, event)
+}
+
+pub(crate) fn recent_audit(
+    conn: &Connection,
+    tenant: TenantId,
+    limit: u32,
+) -> Result<Vec<AuditEvent>> {
+    all_rows(
+        conn,
+        "select audit",
+        &format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit WHERE tenant_id = ?1
+             ORDER BY at DESC, id DESC LIMIT ?2"
+        ),
+        params![tenant, limit],
+        rows::audit_event,
+    )
+}
+
+pub(crate) fn audit_query(
+    conn: &Connection,
+    tenant: TenantId,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEvent>> {
+    all_rows(
+        conn,
+        "query audit",
+        &format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit
+             WHERE tenant_id = ?4
+               AND (?1 IS NULL OR at >= ?1)
+               AND (?2 IS NULL OR actor = ?2 OR target = ?2)
+             ORDER BY at DESC, id DESC LIMIT ?3"
+        ),
+        params![
+            filter.since.map(|t| t.0),
+            filter.associate_id,
+            filter.limit,
+            tenant
+        ],
+        rows::audit_event,
+    )
+}
+
+/// The retention sweep: the one statement that deletes audit rows.
+pub(crate) fn purge_audit_before(conn: &Connection, before: Timestamp) -> Result<u64> {
+    let n = conn
+        .execute("DELETE FROM audit WHERE at < ?1", [before.0])
+        .map_err(|e| backend("purge audit", &e))?;
+    Ok(n as u64)
+}

@@ -1,0 +1,141 @@
+//! Password changes and the soft lock: the one-transaction change, history, must-change, failed log-ins.
+
+use super::*;
+
+pub(crate) fn update_password_hash(conn: &Connection, id: AssociateId, hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE associates SET password_hash = ?1 WHERE id = ?2",
+        params![hash, id],
+    )
+    .map_err(|e| backend("update password hash", &e))?;
+    Ok(())
+}
+
+pub(crate) fn commit_password_change(
+    conn: &mut Connection,
+    change: &PasswordChange,
+) -> Result<bool> {
+    let tx = begin(conn)?;
+    let old: Option<Option<String>> = optional_row(
+        &tx,
+        "read password hash",
+        "SELECT password_hash FROM associates WHERE id = ?1",
+        [change.associate_id],
+        |r| r.get(0).map_err(|e| backend("read password hash", &e)),
+    )?;
+    let Some(old) = old else {
+        return Ok(false); // dropping `tx` rolls back; no audit row either
+    };
+    tx.execute(
+        "UPDATE associates SET password_hash = ?1, must_change = ?2 WHERE id = ?3",
+        params![
+            change.password_hash,
+            change.must_change,
+            change.associate_id
+        ],
+    )
+    .map_err(|e| backend("update password hash", &e))?;
+    remember(&tx, change, old.as_deref())?;
+    if change.clear_lock {
+        clear_lock(&tx, change.associate_id)?;
+    }
+    tx.execute(
+        "DELETE FROM tickets WHERE associate_id = ?1 AND (?2 IS NULL OR id <> ?2)",
+        params![change.associate_id, change.keep_ticket],
+    )
+    .map_err(|e| backend("revoke tickets", &e))?;
+    write_audit(&tx, &change.audit)?;
+    commit(tx)?;
+    Ok(true)
+}
+
+/// Moves the replaced hash into the history and trims it to `history_keep` entries.
+fn remember(tx: &Connection, change: &PasswordChange, old: Option<&str>) -> Result<()> {
+    if let (Some(old), true) = (old, change.history_keep > 0) {
+        tx.execute(
+            "INSERT INTO password_history (associate_id, password_hash, replaced_at) VALUES (?1, ?2, ?3)",
+            params![change.associate_id, old, change.audit.at.0],
+        )
+        .map_err(|e| backend("remember password hash", &e))?;
+    }
+    let keep = i64::try_from(change.history_keep).unwrap_or(i64::MAX);
+    tx.execute(
+        "DELETE FROM password_history WHERE associate_id = ?1 AND id NOT IN
+             (SELECT id FROM password_history WHERE associate_id = ?1 ORDER BY id DESC LIMIT ?2)",
+        params![change.associate_id, keep],
+    )
+    .map_err(|e| backend("trim password history", &e))?;
+    Ok(())
+}
+
+pub(crate) fn password_history(
+    conn: &Connection,
+    id: AssociateId,
+    limit: u32,
+) -> Result<Vec<String>> {
+    all_rows(
+        conn,
+        "read password history",
+        "SELECT password_hash FROM password_history WHERE associate_id = ?1 ORDER BY id DESC LIMIT ?2",
+        params![id, limit],
+        |r| r.get(0).map_err(|e| backend("read password history", &e)),
+    )
+}
+
+/// One `BEGIN IMMEDIATE` transaction: read the state, apply the domain's rule, write it.
+/// The write lock is taken up front, so concurrent failures queue and each one counts.
+pub(crate) fn record_login_failure(
+    conn: &mut Connection,
+    id: AssociateId,
+    now: Timestamp,
+    settings: &LockoutSettings,
+) -> Result<Option<FailureRecorded>> {
+    let tx = begin(conn)?;
+    let before = optional_row(
+        &tx,
+        "read failed log-ins",
+        &format!("SELECT {LOCK_COLUMNS} FROM associates WHERE id = ?1"),
+        [id],
+        rows::lock_state,
+    )?;
+    let Some(before) = before else {
+        return Ok(None);
+    };
+    let after = before.after_failure(now, settings);
+    if after != before {
+        tx.execute(
+            "UPDATE associates SET failed_logins = ?1, first_failure_at = ?2, locked_until = ?3
+             WHERE id = ?4",
+            params![
+                after.failed_logins,
+                after.first_failure_at.map(|t| t.0),
+                after.locked_until.map(|t| t.0),
+                id
+            ],
+        )
+        .map_err(|e| backend("record failed log-in", &e))?;
+    }
+    commit(tx)?;
+    Ok(Some(FailureRecorded { before, after }))
+}
+
+const CLEAR_LOCK: &str = "UPDATE associates
+     SET failed_logins = 0, first_failure_at = NULL, locked_until = NULL WHERE id = ?1";
+
+fn clear_lock(conn: &Connection, id: AssociateId) -> Result<usize> {
+    conn.execute(CLEAR_LOCK, [id])
+        .map_err(|e| backend("clear failed log-ins", &e))
+}
+
+pub(crate) fn clear_login_failures(conn: &Connection, id: AssociateId) -> Result<bool> {
+    Ok(clear_lock(conn, id)? > 0)
+}
+
+pub(crate) fn set_must_change(conn: &Connection, id: AssociateId, value: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE associates SET must_change = ?1 WHERE id = ?2",
+        params![value, id],
+    )
+    .map_err(|e| backend("set must-change", &e))?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! Tickets: insert, look-up, renewal, purge.
+
+use super::*;
+
+pub(crate) fn insert_ticket(conn: &Connection, t: &TicketRecord) -> Result<()> {
+    conn.execute(
+        "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            t.id,
+            t.digest,
+            t.associate_id,
+            t.created_at.0,
+            t.expires_at.0
+        ],
+    )
+    .map_err(|e| backend("insert ticket", &e))?;
+    Ok(())
+}
+
+pub(crate) fn ticket(conn: &Connection, id: &str) -> Result<Option<TicketRecord>> {
+    optional_row(
+        conn,
+        "select ticket",
+        &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"),
+        [id],
+        rows::ticket,
+    )
+}
+
+pub(crate) fn renew_ticket(conn: &Connection, id: &str, expires_at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE tickets SET expires_at = ?1 WHERE id = ?2",
+        params![expires_at.0, id],
+    )
+    .map_err(|e| backend("renew ticket", &e))?;
+    Ok(())
+}
+
+pub(crate) fn purge_expired_tickets(conn: &Connection, now: Timestamp) -> Result<u64> {
+    let n = conn
+        .execute("DELETE FROM tickets WHERE expires_at < ?1", [now.0])
+        .map_err(|e| backend("purge tickets", &e))?;
+    u64::try_from(n).map_err(|_| StoreError::Backend("purge tickets: count out of range".into()))
+}
