@@ -17,6 +17,7 @@
 //! Tickets are copied only on request ([`Options::with_tickets`]): by default users log
 //! in again on the new store.
 
+mod decode;
 mod error;
 mod postgres;
 pub mod rows;

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Config, Row};
 
+use super::decode::{empty, push, Column, SourceRow};
 use super::error::{CopyError, Side};
 use super::rows::{
     After, AppRow, AssociateRow, AuditRow, Batch, HistoryRow, Table, TenantRow, TicketRow,
@@ -342,113 +343,19 @@ impl PgDb {
     }
 }
 
-/// Column `idx` of a row of `table`; an error names the column, never the value.
-fn get<'a, T: tokio_postgres::types::FromSql<'a>>(
-    row: &'a Row,
-    table: Table,
-    idx: usize,
-) -> Result<T, CopyError> {
-    row.try_get(idx).map_err(|_| CopyError::Read {
-        table,
-        detail: format!("cannot decode column {}", table.column(idx)),
-    })
+impl SourceRow for Row {
+    fn col<T: Column>(&self, table: Table, idx: usize) -> Result<T, CopyError> {
+        self.try_get(idx).map_err(|_| CopyError::Read {
+            table,
+            detail: format!("cannot decode column {}", table.column(idx)),
+        })
+    }
 }
 
 fn decode(table: Table, rows: &[Row]) -> Result<Batch, CopyError> {
-    let t = table;
-    Ok(match table {
-        Table::Tenants => Batch::Tenants(
-            rows.iter()
-                .map(|r| {
-                    Ok(TenantRow {
-                        id: get(r, t, 0)?,
-                        name: get(r, t, 1)?,
-                        name_key: get(r, t, 2)?,
-                        created_at: get(r, t, 3)?,
-                    })
-                })
-                .collect::<Result<_, CopyError>>()?,
-        ),
-        Table::Associates => Batch::Associates(
-            rows.iter()
-                .map(|r| {
-                    Ok(AssociateRow {
-                        id: get(r, t, 0)?,
-                        tenant_id: get(r, t, 1)?,
-                        name: get(r, t, 2)?,
-                        name_key: get(r, t, 3)?,
-                        full_name: get(r, t, 4)?,
-                        user_type: get(r, t, 5)?,
-                        rights: get(r, t, 6)?,
-                        retired: get(r, t, 7)?,
-                        password_hash: get(r, t, 8)?,
-                        created_at: get(r, t, 9)?,
-                        must_change: get(r, t, 10)?,
-                        failed_logins: get(r, t, 11)?,
-                        first_failure_at: get(r, t, 12)?,
-                        locked_until: get(r, t, 13)?,
-                    })
-                })
-                .collect::<Result<_, CopyError>>()?,
-        ),
-        Table::PasswordHistory => Batch::PasswordHistory(
-            rows.iter()
-                .map(|r| {
-                    Ok(HistoryRow {
-                        id: get(r, t, 0)?,
-                        associate_id: get(r, t, 1)?,
-                        password_hash: get(r, t, 2)?,
-                        replaced_at: get(r, t, 3)?,
-                    })
-                })
-                .collect::<Result<_, CopyError>>()?,
-        ),
-        Table::Apps => Batch::Apps(
-            rows.iter()
-                .map(|r| {
-                    Ok(AppRow {
-                        id: get(r, t, 0)?,
-                        tenant_id: get(r, t, 1)?,
-                        name: get(r, t, 2)?,
-                        name_key: get(r, t, 3)?,
-                        digest: get(r, t, 4)?,
-                        user_management: get(r, t, 5)?,
-                        created_at: get(r, t, 6)?,
-                        revoked_at: get(r, t, 7)?,
-                    })
-                })
-                .collect::<Result<_, CopyError>>()?,
-        ),
-        Table::Audit => Batch::Audit(
-            rows.iter()
-                .map(|r| {
-                    Ok(AuditRow {
-                        id: get(r, t, 0)?,
-                        tenant_id: get(r, t, 1)?,
-                        at: get(r, t, 2)?,
-                        actor: get(r, t, 3)?,
-                        target: get(r, t, 4)?,
-                        operation: get(r, t, 5)?,
-                        outcome: get(r, t, 6)?,
-                        client: get(r, t, 7)?,
-                        app: get(r, t, 8)?,
-                        operation_id: get(r, t, 9)?,
-                    })
-                })
-                .collect::<Result<_, CopyError>>()?,
-        ),
-        Table::Tickets => Batch::Tickets(
-            rows.iter()
-                .map(|r| {
-                    Ok(TicketRow {
-                        id: get(r, t, 0)?,
-                        digest: get(r, t, 1)?,
-                        associate_id: get(r, t, 2)?,
-                        created_at: get(r, t, 3)?,
-                        expires_at: get(r, t, 4)?,
-                    })
-                })
-                .collect::<Result<_, CopyError>>()?,
-        ),
-    })
+    let mut batch = empty(table);
+    for r in rows {
+        push(&mut batch, r)?;
+    }
+    Ok(batch)
 }

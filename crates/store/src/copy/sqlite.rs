@@ -9,13 +9,12 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::types::{FromSql, Value};
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, Row};
 
+use super::decode::{empty, push, Column, SourceRow};
 use super::error::{CopyError, Side};
-use super::rows::{
-    After, AppRow, AssociateRow, AuditRow, Batch, HistoryRow, Table, TenantRow, TicketRow,
-};
+use super::rows::{After, Batch, Table};
 use crate::sqlite::pool;
 use crate::sqlite::rows::describe;
 
@@ -203,101 +202,13 @@ fn read(c: &Connection, table: Table, after: &After, limit: usize) -> Result<Bat
     Ok(batch)
 }
 
-fn empty(table: Table) -> Batch {
-    match table {
-        Table::Tenants => Batch::Tenants(Vec::new()),
-        Table::Associates => Batch::Associates(Vec::new()),
-        Table::PasswordHistory => Batch::PasswordHistory(Vec::new()),
-        Table::Apps => Batch::Apps(Vec::new()),
-        Table::Audit => Batch::Audit(Vec::new()),
-        Table::Tickets => Batch::Tickets(Vec::new()),
+impl SourceRow for Row<'_> {
+    fn col<T: Column>(&self, table: Table, idx: usize) -> Result<T, CopyError> {
+        self.get(idx).map_err(|e| CopyError::Read {
+            table,
+            detail: format!("column {}: {}", table.column(idx), describe(&e)),
+        })
     }
-}
-
-/// Column `idx` of a row of `table`; an error names the column, never the value.
-fn get<T: FromSql>(row: &Row<'_>, table: Table, idx: usize) -> Result<T, CopyError> {
-    row.get(idx).map_err(|e| CopyError::Read {
-        table,
-        detail: format!("column {}: {}", table.column(idx), describe(&e)),
-    })
-}
-
-fn push(batch: &mut Batch, r: &Row<'_>) -> Result<(), CopyError> {
-    match batch {
-        Batch::Tenants(rows) => rows.push(TenantRow {
-            id: get(r, Table::Tenants, 0)?,
-            name: get(r, Table::Tenants, 1)?,
-            name_key: get(r, Table::Tenants, 2)?,
-            created_at: get(r, Table::Tenants, 3)?,
-        }),
-        Batch::Associates(rows) => {
-            let t = Table::Associates;
-            rows.push(AssociateRow {
-                id: get(r, t, 0)?,
-                tenant_id: get(r, t, 1)?,
-                name: get(r, t, 2)?,
-                name_key: get(r, t, 3)?,
-                full_name: get(r, t, 4)?,
-                user_type: get(r, t, 5)?,
-                rights: get(r, t, 6)?,
-                retired: get(r, t, 7)?,
-                password_hash: get(r, t, 8)?,
-                created_at: get(r, t, 9)?,
-                must_change: get(r, t, 10)?,
-                failed_logins: get(r, t, 11)?,
-                first_failure_at: get(r, t, 12)?,
-                locked_until: get(r, t, 13)?,
-            })
-        }
-        Batch::PasswordHistory(rows) => {
-            let t = Table::PasswordHistory;
-            rows.push(HistoryRow {
-                id: get(r, t, 0)?,
-                associate_id: get(r, t, 1)?,
-                password_hash: get(r, t, 2)?,
-                replaced_at: get(r, t, 3)?,
-            })
-        }
-        Batch::Apps(rows) => {
-            let t = Table::Apps;
-            rows.push(AppRow {
-                id: get(r, t, 0)?,
-                tenant_id: get(r, t, 1)?,
-                name: get(r, t, 2)?,
-                name_key: get(r, t, 3)?,
-                digest: get(r, t, 4)?,
-                user_management: get(r, t, 5)?,
-                created_at: get(r, t, 6)?,
-                revoked_at: get(r, t, 7)?,
-            })
-        }
-        Batch::Audit(rows) => {
-            let t = Table::Audit;
-            rows.push(AuditRow {
-                id: get(r, t, 0)?,
-                tenant_id: get(r, t, 1)?,
-                at: get(r, t, 2)?,
-                actor: get(r, t, 3)?,
-                target: get(r, t, 4)?,
-                operation: get(r, t, 5)?,
-                outcome: get(r, t, 6)?,
-                client: get(r, t, 7)?,
-                app: get(r, t, 8)?,
-                operation_id: get(r, t, 9)?,
-            })
-        }
-        Batch::Tickets(rows) => {
-            let t = Table::Tickets;
-            rows.push(TicketRow {
-                id: get(r, t, 0)?,
-                digest: get(r, t, 1)?,
-                associate_id: get(r, t, 2)?,
-                created_at: get(r, t, 3)?,
-                expires_at: get(r, t, 4)?,
-            })
-        }
-    }
-    Ok(())
 }
 
 /// `INSERT` of one row with `?N` placeholders; the default tenant that migrations create
