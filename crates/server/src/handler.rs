@@ -158,8 +158,9 @@ async fn soap_call(
         operation: None,
         code,
     };
-    let headers = request.headers().clone();
-    let content_type = header_str(&headers, header::CONTENT_TYPE);
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    let content_type = header_str(headers, header::CONTENT_TYPE);
     let hint = SoapVersion::from_content_type(content_type.unwrap_or(""));
     if let Some(ct) = content_type {
         if !acceptable_content_type(ct) {
@@ -169,7 +170,7 @@ async fn soap_call(
         }
     }
     let limit = state.config.limits.max_bytes;
-    let body = match to_bytes(request.into_body(), limit).await {
+    let body = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             let fault = Fault::new(hint, SoapError::TooLarge { limit });
@@ -199,7 +200,7 @@ async fn soap_call(
         Err(fault) => return (errors::fault_status(&fault), refused(fault.error.code())),
     };
     let operation = Some(parsed.operation.name.clone());
-    let soap_action = header_str(&headers, "soapaction");
+    let soap_action = header_str(headers, "soapaction");
     if let Some(action) = soap::action_from_headers(content_type, soap_action) {
         if !action_names(&action, &parsed.operation.name) {
             let error = SoapError::ActionMismatch {
