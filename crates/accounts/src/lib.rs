@@ -25,7 +25,7 @@ pub use app::{Agent, AppRecord, NewApp};
 pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, UserType};
 pub use audit::{AuditEvent, AuditFilter, Outcome};
 pub use error::{AccountError, StoreError};
-pub use hasher::{Hasher, KdfParams, Verified};
+pub use hasher::{Hasher, KdfParams, Verified, WorkArea};
 pub use lockout::{FailureRecorded, LockState, LockoutSettings, RateLimiter};
 pub use ops::{
     Accounts, Authenticated, Authority, CallContext, NewUser, Principal, TargetRef, Validation,

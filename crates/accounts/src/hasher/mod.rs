@@ -1,0 +1,227 @@
+//! Password hashing with Argon2id, kept off the async workers.
+//!
+//! Each hash costs tens of milliseconds and ~19 MiB, so the work runs on a fixed set of
+//! hashing threads (`workers`), one per core by default: a burst of log-ins queues
+//! instead of starving the HTTP workers or exhausting memory. Unknown users are verified
+//! against a dummy hash made with the same parameters, so they cost the same as a wrong
+//! password.
+//!
+//! Each thread's ~19 MiB of Argon2 memory (`area`) is kept and reused: allocating it
+//! afresh for every hash costs thousands of page faults, a third of the hash's own time.
+
+mod area;
+#[cfg(test)]
+mod tests;
+mod workers;
+
+pub use area::WorkArea;
+
+use argon2::{
+    Algorithm, Argon2, Block, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+};
+use password_hash::rand_core::OsRng;
+use password_hash::{Output, ParamsString, SaltString};
+use subtle::ConstantTimeEq;
+
+use crate::error::{AccountError, StoreError};
+use crate::secret::Secret;
+use workers::Workers;
+
+/// Argon2id cost parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Iterations.
+    pub t: u32,
+    /// Lanes.
+    pub p: u32,
+}
+
+impl Default for KdfParams {
+    /// OWASP's recommended Argon2id setting.
+    fn default() -> Self {
+        KdfParams {
+            m_kib: 19_456,
+            t: 2,
+            p: 1,
+        }
+    }
+}
+
+impl KdfParams {
+    /// The cheapest legal parameters; for tests only, never a server default.
+    pub fn insecure_for_tests() -> Self {
+        KdfParams {
+            m_kib: 8,
+            t: 1,
+            p: 1,
+        }
+    }
+
+    fn argon(self) -> Result<Argon2<'static>, String> {
+        let params = Params::new(self.m_kib, self.t, self.p, None)
+            .map_err(|e| format!("invalid Argon2id parameters: {e}"))?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+/// The outcome of checking a password against a stored hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    pub matches: bool,
+    /// The stored hash was made with other parameters and should be replaced.
+    pub needs_rehash: bool,
+}
+
+pub struct Hasher {
+    params: KdfParams,
+    argon: Argon2<'static>,
+    dummy: String,
+    workers: Workers,
+}
+
+impl Hasher {
+    /// `workers` bounds concurrent hashes; pass the number of cores.
+    pub fn new(params: KdfParams, workers: usize) -> Result<Self, String> {
+        let argon = params.argon()?;
+        let salt = SaltString::generate(&mut OsRng);
+        let dummy = argon
+            .hash_password(b"netserver dummy password for unknown users", &salt)
+            .map_err(|e| format!("cannot hash: {e}"))?
+            .to_string();
+        let blocks = argon.params().block_count();
+        Ok(Hasher {
+            params,
+            argon,
+            dummy,
+            workers: Workers::start(workers, blocks)?,
+        })
+    }
+
+    pub fn params(&self) -> KdfParams {
+        self.params
+    }
+
+    /// Hashes on a hashing thread; returns a PHC string.
+    pub async fn hash(&self, password: &Secret) -> Result<String, AccountError> {
+        let argon = self.argon.clone();
+        let pw = password.clone();
+        let phc = self
+            .workers
+            .run(move |area| {
+                let salt = SaltString::generate(&mut OsRng);
+                hash_with(&argon, pw.expose(), &salt, area)
+            })
+            .await
+            .ok_or_else(|| StoreError::Backend("hashing task failed".into()))?;
+        Ok(phc.map_err(|e| StoreError::Backend(format!("hashing failed: {e}")))?)
+    }
+
+    /// Verifies on a hashing thread. `stored = None` (unknown user, no password set) runs
+    /// the same work against the dummy hash and never matches.
+    pub async fn verify(&self, password: &Secret, stored: Option<&str>) -> Verified {
+        let argon = self.argon.clone();
+        let pw = password.clone();
+        let real = stored.map(str::to_owned);
+        let dummy = self.dummy.clone();
+        let params = self.params;
+        let outcome = self
+            .workers
+            .run(move |area| {
+                let phc = real.as_deref().unwrap_or(&dummy);
+                check(&argon, params, pw.expose(), phc, real.is_some(), area)
+            })
+            .await;
+        outcome.unwrap_or(Verified {
+            matches: false,
+            needs_rehash: false,
+        })
+    }
+}
+
+/// Argon2id into a reused work area; the PHC string is the same as `hash_password`'s.
+fn hash_with(
+    argon: &Argon2<'_>,
+    password: &str,
+    salt: &SaltString,
+    area: &mut [Block],
+) -> Result<String, String> {
+    let salt = salt.as_salt();
+    let mut raw_salt = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut raw_salt).map_err(|e| e.to_string())?;
+    let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        argon
+            .hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, &mut *area)
+            .map_err(|_| password_hash::Error::Crypto)
+    })
+    .map_err(|e| e.to_string())?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params()).map_err(|e| e.to_string())?,
+        salt: Some(salt),
+        hash: Some(output),
+    };
+    Ok(hash.to_string())
+}
+
+fn check(
+    argon: &Argon2<'_>,
+    params: KdfParams,
+    password: &str,
+    phc: &str,
+    real: bool,
+    area: &mut [Block],
+) -> Verified {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return Verified {
+            matches: false,
+            needs_rehash: false,
+        };
+    };
+    let current = same_params(&parsed, params);
+    let matches = if current {
+        matches_with(argon, password, &parsed, area)
+    } else {
+        // A hash of another algorithm or cost is checked with its own parameters.
+        argon.verify_password(password.as_bytes(), &parsed).is_ok()
+    } && real;
+    Verified {
+        matches,
+        needs_rehash: matches && !current,
+    }
+}
+
+/// Recomputes a current-parameter hash in the reused area; constant-time comparison.
+fn matches_with(
+    argon: &Argon2<'_>,
+    password: &str,
+    stored: &PasswordHash<'_>,
+    area: &mut [Block],
+) -> bool {
+    let (Some(salt), Some(expected)) = (stored.salt, stored.hash) else {
+        return false;
+    };
+    let mut raw_salt = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut raw_salt) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    if argon
+        .hash_password_into_with_memory(password.as_bytes(), salt_bytes, &mut out, area)
+        .is_err()
+    {
+        return false;
+    }
+    out.as_slice().ct_eq(expected.as_bytes()).into()
+}
+fn same_params(hash: &PasswordHash<'_>, params: KdfParams) -> bool {
+    let Ok(p) = Params::try_from(hash) else {
+        return false;
+    };
+    hash.algorithm.as_str() == "argon2id"
+        && p.m_cost() == params.m_kib
+        && p.t_cost() == params.t
+        && p.p_cost() == params.p
+}

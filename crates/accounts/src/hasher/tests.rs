@@ -1,0 +1,98 @@
+//! The hasher against the standard Argon2 verifier, parameters changes and bad input.
+
+use super::*;
+
+#[tokio::test]
+async fn hash_then_verify() {
+    let h = Hasher::new(KdfParams::insecure_for_tests(), 2).unwrap();
+    let phc = h.hash(&Secret::new("correct horse")).await.unwrap();
+    assert!(phc.starts_with("$argon2id$"));
+    assert!(!phc.contains("correct horse"));
+    assert!(
+        h.verify(&Secret::new("correct horse"), Some(&phc))
+            .await
+            .matches
+    );
+    assert!(
+        !h.verify(&Secret::new("wrong horse"), Some(&phc))
+            .await
+            .matches
+    );
+}
+
+#[tokio::test]
+async fn unknown_user_never_matches_even_the_dummy_password() {
+    let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+    let v = h
+        .verify(
+            &Secret::new("netserver dummy password for unknown users"),
+            None,
+        )
+        .await;
+    assert!(!v.matches);
+}
+
+#[tokio::test]
+async fn other_parameters_ask_for_a_rehash() {
+    let old = Hasher::new(
+        KdfParams {
+            m_kib: 16,
+            t: 1,
+            p: 1,
+        },
+        1,
+    )
+    .unwrap();
+    let new = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+    let phc = old.hash(&Secret::new("pw")).await.unwrap();
+    let v = new.verify(&Secret::new("pw"), Some(&phc)).await;
+    assert_eq!(
+        v,
+        Verified {
+            matches: true,
+            needs_rehash: true
+        }
+    );
+    let same = old.verify(&Secret::new("pw"), Some(&phc)).await;
+    assert_eq!(
+        same,
+        Verified {
+            matches: true,
+            needs_rehash: false
+        }
+    );
+}
+
+#[tokio::test]
+async fn reused_memory_gives_standard_phc_strings() {
+    let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+    let phc = h.hash(&Secret::new("pw-1")).await.unwrap();
+    // The standard verifier (fresh memory) agrees with ours.
+    let parsed = PasswordHash::new(&phc).unwrap();
+    assert!(h.argon.verify_password(b"pw-1", &parsed).is_ok());
+    assert!(h.argon.verify_password(b"pw-2", &parsed).is_err());
+    let standard = h
+        .argon
+        .hash_password(b"pw-1", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+    assert!(
+        h.verify(&Secret::new("pw-1"), Some(&standard))
+            .await
+            .matches
+    );
+    // A second hash reuses the pooled area and still verifies.
+    let again = h.hash(&Secret::new("pw-1")).await.unwrap();
+    assert_ne!(again, phc, "fresh salt each time");
+    assert!(h.verify(&Secret::new("pw-1"), Some(&again)).await.matches);
+}
+
+#[tokio::test]
+async fn garbage_hash_does_not_match() {
+    let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+    assert!(
+        !h.verify(&Secret::new("pw"), Some("not-a-phc"))
+            .await
+            .matches
+    );
+}
