@@ -20,6 +20,7 @@ mod store;
 mod tenant;
 mod ticket;
 mod time;
+mod unknown_tickets;
 
 pub use app::{Agent, AppRecord, NewApp};
 pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, UserType};

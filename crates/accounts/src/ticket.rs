@@ -57,14 +57,27 @@ pub fn parse(ticket: &str) -> Option<TicketParts> {
         .ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (id, secret) = text.split_once(';')?;
-    let looks_like_guid = id.len() == 38 && id.starts_with('{') && id.ends_with('}');
-    if !looks_like_guid || secret.is_empty() {
+    if !is_issued_id(id) || secret.is_empty() {
         return None;
     }
     Some(TicketParts {
         id: id.to_owned(),
         secret: Secret::new(secret),
     })
+}
+
+/// Whether `id` has the one form `issue` gives ids: `{`, an upper-case hyphenated GUID,
+/// `}`. The store compares ids as strings, so an id of any other form (a lower-case GUID
+/// included) names no ticket, and is refused without asking the store.
+pub(crate) fn is_issued_id(id: &str) -> bool {
+    let Some(guid) = id.strip_prefix('{').and_then(|r| r.strip_suffix('}')) else {
+        return false;
+    };
+    guid.len() == 36
+        && guid.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'A'..=b'F').contains(&b),
+        })
 }
 
 /// Constant-time check of a presented secret against a stored digest.
@@ -109,5 +122,23 @@ mod tests {
             STANDARD.encode("{00000000-0000-0000-0000-000000000000};")
         );
         assert!(parse(&no_secret).is_none());
+    }
+
+    #[test]
+    fn only_ids_of_the_issued_form_are_taken() {
+        let t = issue(7, Timestamp(100), Duration::from_secs(60));
+        let parts = parse(t.ticket.expose()).unwrap();
+        let shaped = |id: &str| format!("7T:{}", STANDARD.encode(format!("{id};secret")));
+        assert!(parse(&shaped(&parts.id)).is_some());
+        for other in [
+            parts.id.to_lowercase(),
+            parts.id.trim_matches(['{', '}']).to_owned(),
+            parts.id.replace('-', ""),
+            format!("{{{}}}", "G".repeat(36)),
+            "{0B4F6A52-3C1E-4F0A-9D2B-6E8A1C5D7F9}}".to_owned(),
+            "{0B4F6A52+3C1E-4F0A-9D2B-6E8A1C5D7F90}".to_owned(),
+        ] {
+            assert!(parse(&shaped(&other)).is_none(), "{other}");
+        }
     }
 }

@@ -131,8 +131,13 @@ impl Accounts {
             .filter(|t| !t.expose().trim().is_empty());
         let presented = presented.ok_or(AccountError::CredentialsMissing)?;
         let parts = ticket::parse(presented.expose()).ok_or(AccountError::TicketInvalid)?;
-        let record = self.store.ticket(&parts.id).await?;
-        let record = record.ok_or(AccountError::TicketInvalid)?;
+        if self.unknown_tickets.contains(&parts.id) {
+            return Err(AccountError::TicketInvalid);
+        }
+        let Some(record) = self.store.ticket(&parts.id).await? else {
+            self.unknown_tickets.insert(&parts.id);
+            return Err(AccountError::TicketInvalid);
+        };
         if !ticket::matches(&parts.secret, &record.digest) {
             return Err(AccountError::TicketInvalid);
         }

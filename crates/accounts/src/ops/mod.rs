@@ -20,6 +20,7 @@ use crate::settings::Settings;
 use crate::store::Store;
 use crate::tenant::TenantId;
 use crate::time::Timestamp;
+use crate::unknown_tickets::UnknownTickets;
 
 pub use admin::NewUser;
 pub use password::TargetRef;
@@ -65,6 +66,8 @@ pub struct Accounts {
     settings: Arc<Settings>,
     /// Log-in attempts per client address (this process only).
     login_rate: Arc<RateLimiter>,
+    /// Ticket ids the store was asked for and did not have.
+    unknown_tickets: Arc<UnknownTickets>,
 }
 
 impl Accounts {
@@ -73,6 +76,7 @@ impl Accounts {
             store,
             hasher,
             login_rate: Arc::new(RateLimiter::new(settings.login_rate_per_minute)),
+            unknown_tickets: Arc::default(),
             settings: Arc::new(settings),
         }
     }
