@@ -118,6 +118,18 @@ impl Hasher {
         Ok(phc.map_err(|e| StoreError::Backend(format!("hashing failed: {e}")))?)
     }
 
+    /// Runs other CPU-heavy work of a password operation (the strength estimate) on the
+    /// hashing threads, so that it queues with the hashes: at most `workers` such jobs
+    /// run at once, whatever the number of requests, which bounds both the cores and the
+    /// memory they take. `None` if the work panicked.
+    pub async fn compute<T, F>(&self, work: F) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        self.workers.run(move |_| work()).await
+    }
+
     /// Verifies on a hashing thread. `stored = None` (unknown user, no password set) runs
     /// the same work against the dummy hash and never matches.
     pub async fn verify(&self, password: &Secret, stored: Option<&str>) -> Verified {

@@ -96,3 +96,16 @@ async fn garbage_hash_does_not_match() {
             .matches
     );
 }
+
+#[tokio::test]
+async fn other_work_runs_on_the_hashing_threads() {
+    let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+    let name = h
+        .compute(|| std::thread::current().name().map(str::to_owned))
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("kdf-0"));
+    let failed: Option<()> = h.compute(|| panic!("work failure under test")).await;
+    assert!(failed.is_none());
+    assert!(h.hash(&Secret::new("still serving")).await.is_ok());
+}

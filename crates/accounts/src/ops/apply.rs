@@ -32,8 +32,9 @@ impl Accounts {
         Ok(password)
     }
 
-    /// The rules without history, on the blocking pool: the strength estimate can take
-    /// tens of milliseconds on a long password, too long for an async worker.
+    /// The rules without history, on the hashing threads: the strength estimate can take
+    /// tens of milliseconds and megabytes on a long password, too much for an async
+    /// worker, and too much to run for every waiting request at once.
     async fn check_rules(
         &self,
         target: Option<&Associate>,
@@ -42,16 +43,17 @@ impl Accounts {
         let settings = self.settings.clone();
         let names = target.map(|t| (t.name.clone(), t.full_name.clone()));
         let password = password.clone();
-        tokio::task::spawn_blocking(move || {
-            let subject = names
-                .as_ref()
-                .map(|(name, full_name)| Subject { name, full_name });
-            settings.policy.check_for(&password, subject.as_ref())
-        })
-        .await
-        .map_err(|_| {
-            AccountError::Internal(StoreError::Backend("the policy check failed".into()))
-        })?
+        self.hasher
+            .compute(move || {
+                let subject = names
+                    .as_ref()
+                    .map(|(name, full_name)| Subject { name, full_name });
+                settings.policy.check_for(&password, subject.as_ref())
+            })
+            .await
+            .ok_or_else(|| {
+                AccountError::Internal(StoreError::Backend("the policy check failed".into()))
+            })?
     }
 
     /// Whether `password` matches the current or one of the last remembered hashes.
