@@ -155,6 +155,65 @@ async fn a_stalled_database_answers_within_the_store_timeout() {
     gate.set(Mode::Closed);
 }
 
+/// A ticket of our shape whose `{GUID}` part is `guid`.
+fn ticket_with_id(guid: &str) -> String {
+    use base64::Engine;
+    let raw = format!("{{{guid}}};not-the-secret-of-any-ticket");
+    format!(
+        "7T:{}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
+}
+
+/// Ticket ids are random and only ever issued once, so an id the store did not have stays
+/// unknown: the node remembers it and answers it without the store, as it answers ids of a
+/// form it never issues. Proven by asking while the store is unreachable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_ticket_ids_are_answered_without_the_store() {
+    let Some((_db, gate, app)) = app_behind_gate().await else {
+        return;
+    };
+    let id = app.admin_id.to_string();
+    let seen = ticket_with_id("0B4F6A52-3C1E-4F0A-9D2B-6E8A1C5D7F90");
+    app.set_password(Some(&seen), &id, "new-Secret-41")
+        .await
+        .assert_exception("SoInvalidTicketException");
+
+    gate.set(Mode::Closed);
+    // Known to be unknown: the same answer, with no store to ask.
+    app.set_password(Some(&seen), &id, "new-Secret-41")
+        .await
+        .assert_exception("SoInvalidTicketException");
+    // Not of the issued form (lower case): refused before any store lookup.
+    let lower = ticket_with_id("0b4f6a52-3c1e-4f0a-9d2b-6e8a1c5d7f90");
+    app.set_password(Some(&lower), &id, "new-Secret-41")
+        .await
+        .assert_exception("SoInvalidTicketException");
+    // An id never asked for needs the store, which is down.
+    let fresh = ticket_with_id("9C2D4E6F-1A3B-4C5D-8E9F-0A1B2C3D4E5F");
+    app.set_password(Some(&fresh), &id, "new-Secret-41")
+        .await
+        .assert_exception("SoStoreUnavailableException");
+
+    // A real ticket is always read from the store: once it is back, it works, and its
+    // revocation (by the password change below) is seen at once.
+    gate.set(Mode::Open);
+    assert!(eventually(|| async { ready_status(&app).await.0 == 200 }).await);
+    let admin = app.admin_ticket().await;
+    app.set_password(Some(&admin), &id, "new-Secret-41")
+        .await
+        .assert_success();
+    // A change keeps the ticket it was made with and revokes its owner's others: the
+    // change made with a second log-in's ticket revokes the first ticket at once.
+    let second = app.login("admin", "new-Secret-41").await.unwrap();
+    app.set_password(Some(&second), &id, "new-Secret-52")
+        .await
+        .assert_success();
+    app.set_password(Some(&admin), &id, "new-Secret-63")
+        .await
+        .assert_exception("SoInvalidTicketException");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_mode_answers_an_outage_with_a_server_fault() {
     let Some(db) = TestDb::create().await else {

@@ -8,6 +8,8 @@
 //! A crash can lose at most the last [`FLUSH_EVERY`] of log lines; the audit trail, which
 //! is what must survive, lives in the store.
 
+mod line;
+
 use std::io::{BufWriter, Stderr, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -78,11 +80,15 @@ pub fn init(filter: tracing_subscriber::EnvFilter) -> LogGuard {
                 flush(&b);
             }
         });
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(Buffered(buffer.clone()))
-        // Colours only for a terminal, so that a log file holds plain `key=value` text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(Buffered(buffer.clone()));
+    // Colours only for a terminal, so that a log file holds plain `key=value` text, in
+    // the cheaper line format of `line`.
+    let _ = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        builder.try_init()
+    } else {
+        builder.event_format(line::PlainLine).try_init()
+    };
     LogGuard { buffer, stop }
 }
