@@ -27,7 +27,12 @@ pub const OPERATION_ID_KEY: &str = "OperationId";
 /// user-space CSPRNG (reseeded from the OS), not a system call per request: the id must
 /// be unique, not secret.
 fn new_operation_id() -> String {
-    format!("{:032x}", rand::random::<u128>())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bits = rand::random::<u128>();
+    (0..32)
+        .rev()
+        .map(|nibble| char::from(HEX[((bits >> (nibble * 4)) & 0xF) as usize]))
+        .collect()
 }
 
 /// How one SOAP call ended, for its log line.
@@ -285,6 +290,19 @@ pub fn xml(version: SoapVersion, status: StatusCode, bytes: Vec<u8>) -> Response
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_ids_are_32_lowercase_hex_digits_and_differ() {
+        let (a, b) = (new_operation_id(), new_operation_id());
+        for id in [&a, &b] {
+            assert_eq!(id.len(), 32, "{id}");
+            assert!(
+                id.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')),
+                "{id}"
+            );
+        }
+        assert_ne!(a, b);
+    }
 
     #[test]
     fn actions_are_checked_by_their_last_segment() {

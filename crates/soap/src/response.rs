@@ -34,8 +34,9 @@ pub struct ResponseHeaders {
     pub extra: Vec<(String, String)>,
 }
 
-/// Room for a typical response in one allocation.
-const RESPONSE_CAPACITY: usize = 1024;
+/// Room for a typical response in one allocation (an ExceptionInfo answer with its
+/// operation id is about 1.2 KiB).
+const RESPONSE_CAPACITY: usize = 2048;
 
 /// A complete envelope: <Envelope xmlns=version ns><Header> ExceptionInfo?, ExtraInfo?, Succeeded, TimeZone(nil) </Header><Body> (body) </Body></Envelope>
 ///

@@ -53,19 +53,13 @@ pub(crate) fn first_start_tag(text: &str) -> Option<&str> {
 
 /// Finds `needle` in `hay` at or after `from`; returns the index just past it.
 fn skip_past(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p + needle.len())
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| from + p + needle.len())
 }
 
 fn scan_markup(b: &[u8], max_depth: u32) -> Result<(), SoapError> {
     let mut depth: u32 = 0;
     let mut i = 0;
-    while let Some(off) = b
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
-    {
+    while let Some(off) = b.get(i..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let start = i + off;
         let rest = &b[start..];
         // Each arm yields where scanning resumes; `None` means the markup never ends, which
@@ -105,21 +99,17 @@ fn scan_markup(b: &[u8], max_depth: u32) -> Result<(), SoapError> {
 }
 
 /// Scans a start tag from just after its `<`; returns the index past its `>` and whether
-/// it ended with `/>`. Quoted attribute values may contain `>` and `/`.
+/// it ended with `/>`. Quoted attribute values may contain `>` and `/`. Jumps from one
+/// quote or `>` to the next rather than looking at every byte.
 fn start_tag_end(b: &[u8], from: usize) -> Option<(usize, bool)> {
-    let mut quote: Option<u8> = None;
-    let mut prev = b'<';
-    for (k, &c) in b.get(from..)?.iter().enumerate() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'"' || c == b'\'' => quote = Some(c),
-            None if c == b'>' => return Some((from + k + 1, prev == b'/')),
-            None => {}
+    let mut i = from;
+    loop {
+        let at = i + memchr::memchr3(b'"', b'\'', b'>', b.get(i..)?)?;
+        match b[at] {
+            b'>' => return Some((at + 1, at > from && b[at - 1] == b'/')),
+            quote => i = at + 1 + memchr::memchr(quote, b.get(at + 1..)?)? + 1,
         }
-        prev = c;
     }
-    None
 }
 
 #[cfg(test)]
@@ -198,5 +188,8 @@ mod tests {
         assert_eq!(first_start_tag("<!DOCTYPE e><e/>"), None);
         assert_eq!(first_start_tag("<e"), None);
         assert_eq!(first_start_tag("text"), None);
+        assert_eq!(first_start_tag("<e a='>"), None, "an unclosed quote");
+        assert_eq!(first_start_tag("</>"), None);
+        assert_eq!(first_start_tag("<e a=\"x'/>\"/>"), Some("<e a=\"x'/>\"/>"));
     }
 }

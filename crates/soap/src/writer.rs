@@ -38,8 +38,25 @@ pub fn escape_attribute_into(out: &mut String, value: &str) {
 /// `& < > " '`, or 0xEF, the lead byte of U+FFFE / U+FFFF (and of other characters,
 /// which the slow path then passes through).
 fn may_need_escape(b: u8) -> bool {
-    b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF)
+    MAY_NEED_ESCAPE[usize::from(b)]
 }
+
+/// [`may_need_escape`] as a table: one load per byte on the scan every value goes through.
+static MAY_NEED_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
 
 fn escape(out: &mut String, value: &str, ctx: Context) {
     // Most values (names, numbers, ids, fixed messages) need nothing: one byte scan, one
