@@ -154,7 +154,7 @@ impl Visit for Fields<'_, '_> {
         if field.name() == "message" {
             self.then(field, |w| Escaped(w).write_str(value));
         } else {
-            self.then(field, |w| write!(w, "{value:?}"));
+            self.then(field, |w| quoted(w, value));
         }
     }
 
@@ -179,11 +179,29 @@ impl Visit for Fields<'_, '_> {
     }
 }
 
+/// `value` quoted as `{:?}` quotes it; most values (names, codes) need no escape, so they
+/// are copied as they are instead of going through the formatter character by character.
+fn quoted(w: &mut impl Write, value: &str) -> fmt::Result {
+    let plain = value
+        .bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7F && b.is_ascii());
+    if plain {
+        w.write_char('"')?;
+        w.write_str(value)?;
+        w.write_char('"')
+    } else {
+        write!(w, "{value:?}")
+    }
+}
+
 /// Passes text on with control characters (newlines, escapes) written as `\n`, `\u{1b}`.
 struct Escaped<'a, W: Write>(&'a mut W);
 
 impl<W: Write> Write for Escaped<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
+        if s.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+            return self.0.write_str(s); // printable ASCII: nothing to escape
+        }
         let mut rest = s;
         while let Some(at) = rest.find(char::is_control) {
             self.0.write_str(&rest[..at])?;
@@ -228,9 +246,31 @@ mod tests {
     }
 
     #[test]
+    fn strings_are_quoted_as_debug_quotes_them() {
+        for value in [
+            "User",
+            "",
+            "a b",
+            "q\"uote",
+            "back\\slash",
+            "new\nline",
+            "é",
+            "\u{7f}",
+        ] {
+            let mut s = String::new();
+            quoted(&mut s, value).unwrap();
+            assert_eq!(s, format!("{value:?}"));
+        }
+    }
+
+    #[test]
     fn control_characters_are_escaped() {
         let mut s = String::new();
         Escaped(&mut s).write_str("a\nb\u{1b}[31mc é").unwrap();
         assert_eq!(s, "a\\nb\\u{1b}[31mc é");
+        let mut s = String::new();
+        Escaped(&mut s).write_str("plain ascii 0123 ~!").unwrap();
+        Escaped(&mut s).write_str(" \u{7f}\u{85}").unwrap();
+        assert_eq!(s, "plain ascii 0123 ~! \\u{7f}\\u{85}");
     }
 }
