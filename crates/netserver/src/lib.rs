@@ -2,6 +2,7 @@
 //! wiring of store, domain and HTTP server. `main.rs` only calls `run`.
 #![deny(clippy::unwrap_used)]
 
+mod civil;
 pub mod cli;
 pub mod client;
 pub mod commands;

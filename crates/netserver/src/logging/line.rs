@@ -17,6 +17,8 @@ use std::fmt::{self, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing::field::{Field, Visit};
+
+use crate::civil::Civil;
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
@@ -88,35 +90,13 @@ fn write_timestamp(w: &mut impl Write, now: SystemTime) -> fmt::Result {
         let mut cached = cell.borrow_mut();
         if cached.0 != secs {
             cached.1.clear();
-            civil(&mut cached.1, secs)?;
+            let whole = i64::try_from(secs).unwrap_or(i64::MAX);
+            Civil::from_unix(whole).write(&mut cached.1, 'T')?;
             cached.0 = secs;
         }
         w.write_str(&cached.1)
     })?;
     write!(w, ".{:06}Z ", since.subsec_micros())
-}
-
-/// Writes the UTC date and time of `secs` since the epoch (days to civil date after
-/// Howard Hinnant's public-domain algorithm).
-fn civil(out: &mut String, secs: u64) -> fmt::Result {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    write!(
-        out,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        rem / 3_600,
-        rem / 60 % 60,
-        rem % 60
-    )
 }
 
 /// Writes the message, then ` key=value` for each other field.
