@@ -185,11 +185,7 @@ pub async fn retire_revokes_tickets(store: Arc<dyn Store>) {
         store.insert_ticket(t).await.expect("insert ticket");
     }
     assert!(store.retire_associate(a.id).await.expect("retire"));
-    let got = store
-        .associate_by_id(a.id)
-        .await
-        .expect("by id")
-        .expect("still there");
+    let got = stored(&store, a.id).await;
     assert!(got.retired);
     assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
     assert!(!has_ticket(&store, "a-1").await);
@@ -198,11 +194,7 @@ pub async fn retire_revokes_tickets(store: Arc<dyn Store>) {
         has_ticket(&store, "b-1").await,
         "other associates' tickets stay"
     );
-    let b_now = store
-        .associate_by_id(b.id)
-        .await
-        .expect("by id")
-        .expect("b");
+    let b_now = stored(&store, b.id).await;
     assert!(!b_now.retired);
     let by_name = store
         .associate_by_name(DEFAULT_TENANT, "A")

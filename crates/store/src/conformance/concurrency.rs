@@ -30,13 +30,9 @@ pub async fn concurrent_access(store: Arc<dyn Store>) {
                 .await
                 .map_err(|e| format!("renew {i}: {e}"))?;
             let change = PasswordChange {
-                associate_id: a.id,
-                password_hash: HASH_B.into(),
-                must_change: false,
-                history_keep: 0,
-                clear_lock: false,
                 keep_ticket: Some(id.clone()),
                 audit: event(i as i64, "SetPassword"),
+                ..super::change(a.id, HASH_B, 0, false, 0)
             };
             if !store
                 .commit_password_change(change)

@@ -12,12 +12,7 @@ fn lockout(threshold: u32) -> LockoutSettings {
 }
 
 async fn lock_of(store: &Arc<dyn Store>, id: AssociateId) -> LockState {
-    store
-        .associate_by_id(id)
-        .await
-        .expect("get")
-        .expect("associate")
-        .lock
+    stored(store, id).await.lock
 }
 
 /// Failures are counted on the associate, lock it at the threshold, are visible on

@@ -160,6 +160,15 @@ async fn insert(store: &Arc<dyn Store>, new: NewAssociate) -> accounts::Associat
         .expect("insert_associate failed")
 }
 
+/// The stored associate `id`, which the check expects to exist.
+async fn stored(store: &Arc<dyn Store>, id: AssociateId) -> accounts::Associate {
+    store
+        .associate_by_id(id)
+        .await
+        .expect("associate_by_id failed")
+        .expect("the associate is missing")
+}
+
 async fn has_ticket(store: &Arc<dyn Store>, id: &str) -> bool {
     store.ticket(id).await.expect("ticket failed").is_some()
 }

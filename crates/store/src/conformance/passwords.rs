@@ -26,30 +26,18 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
         operation_id: Some("0123456789abcdef0123456789abcdef".into()),
     };
     let change = PasswordChange {
-        associate_id: a.id,
-        password_hash: HASH_B.into(),
-        must_change: false,
-        history_keep: 0,
-        clear_lock: false,
         keep_ticket: Some("a-keep".into()),
         audit: audit.clone(),
+        ..super::change(a.id, HASH_B, 0, false, 0)
     };
     assert!(store.commit_password_change(change).await.expect("change"));
-    let got = store
-        .associate_by_id(a.id)
-        .await
-        .expect("by id")
-        .expect("a");
+    let got = stored(&store, a.id).await;
     assert_eq!(got.password_hash.as_deref(), Some(HASH_B));
     assert!(has_ticket(&store, "a-keep").await);
     assert!(!has_ticket(&store, "a-other-1").await);
     assert!(!has_ticket(&store, "a-other-2").await);
     assert!(has_ticket(&store, "b-1").await);
-    let b_now = store
-        .associate_by_id(b.id)
-        .await
-        .expect("by id")
-        .expect("b");
+    let b_now = stored(&store, b.id).await;
     assert_eq!(b_now.password_hash.as_deref(), Some(HASH_A));
     assert_eq!(
         store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit"),
@@ -62,13 +50,9 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
         .await
         .expect("insert");
     let second = PasswordChange {
-        associate_id: a.id,
-        password_hash: HASH_A.into(),
-        must_change: false,
-        history_keep: 0,
-        clear_lock: false,
         keep_ticket: Some("b-1".into()),
         audit: event(200, "SetPassword"),
+        ..super::change(a.id, HASH_A, 0, false, 0)
     };
     assert!(store.commit_password_change(second).await.expect("change"));
     assert!(!has_ticket(&store, "a-3").await);
@@ -76,13 +60,9 @@ pub async fn password_change_revokes_other_tickets_and_audits(store: Arc<dyn Sto
     assert!(has_ticket(&store, "b-1").await);
 
     let third = PasswordChange {
-        associate_id: b.id,
-        password_hash: HASH_B.into(),
-        must_change: false,
-        history_keep: 0,
-        clear_lock: false,
         keep_ticket: None,
         audit: event(300, "SetPassword"),
+        ..super::change(b.id, HASH_B, 0, false, 0)
     };
     assert!(store.commit_password_change(third).await.expect("change"));
     assert!(
@@ -108,13 +88,9 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
         .expect("insert");
     for unknown in [a.id + 100, 0, -1] {
         let change = PasswordChange {
-            associate_id: unknown,
-            password_hash: HASH_B.into(),
-            must_change: false,
-            history_keep: 0,
-            clear_lock: false,
             keep_ticket: None,
             audit: event(100, "SetPassword"),
+            ..super::change(unknown, HASH_B, 0, false, 0)
         };
         assert!(!store.commit_password_change(change).await.expect("change"));
     }
@@ -124,11 +100,7 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
         .expect("audit")
         .is_empty());
     assert!(has_ticket(&store, "a-1").await);
-    let got = store
-        .associate_by_id(a.id)
-        .await
-        .expect("by id")
-        .expect("a");
+    let got = stored(&store, a.id).await;
     assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
     assert_eq!(
         store.count_associates(DEFAULT_TENANT).await.expect("count"),
@@ -151,21 +123,13 @@ pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
         .update_password_hash(a.id, HASH_B)
         .await
         .expect("update");
-    let got = store
-        .associate_by_id(a.id)
-        .await
-        .expect("by id")
-        .expect("a");
+    let got = stored(&store, a.id).await;
     assert_eq!(got.password_hash.as_deref(), Some(HASH_B));
     store
         .update_password_hash(a.id, HASH_A)
         .await
         .expect("update");
-    let got = store
-        .associate_by_id(a.id)
-        .await
-        .expect("by id")
-        .expect("a");
+    let got = stored(&store, a.id).await;
     assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
     assert!(has_ticket(&store, "a-1").await);
     assert!(store
@@ -178,11 +142,7 @@ pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
         .update_password_hash(b.id + 100, HASH_B)
         .await
         .expect("unknown id is fine");
-    let b_now = store
-        .associate_by_id(b.id)
-        .await
-        .expect("by id")
-        .expect("b");
+    let b_now = stored(&store, b.id).await;
     assert_eq!(b_now.password_hash.as_deref(), Some(HASH_A));
 }
 
@@ -247,7 +207,7 @@ pub async fn must_change_round_trips(store: Arc<dyn Store>) {
         .commit_password_change(change(a.id, "x", 0, false, 1))
         .await
         .expect("change"));
-    let got = store.associate_by_id(a.id).await.expect("get").expect("a");
+    let got = stored(&store, a.id).await;
     assert!(!got.must_change);
     store.set_must_change(a.id, true).await.expect("set");
     assert!(
@@ -262,12 +222,5 @@ pub async fn must_change_round_trips(store: Arc<dyn Store>) {
         .commit_password_change(change(a.id, "y", 0, true, 2))
         .await
         .expect("change"));
-    assert!(
-        store
-            .associate_by_id(a.id)
-            .await
-            .expect("get")
-            .expect("a")
-            .must_change
-    );
+    assert!(stored(&store, a.id).await.must_change);
 }
