@@ -160,6 +160,22 @@ fn options(with_tickets: bool, force: bool) -> Options {
     }
 }
 
+/// A copy with [`options`] that reports no progress.
+async fn quiet_copy(
+    from: &str,
+    to: &str,
+    with_tickets: bool,
+    force: bool,
+) -> Result<copy::Report, CopyError> {
+    copy::copy(
+        from,
+        to,
+        &options(with_tickets, force),
+        &mut copy::NoProgress,
+    )
+    .await
+}
+
 /// Records what a copy told its progress.
 #[derive(Default)]
 struct Seen(Vec<(Table, u64, u64)>);
@@ -261,9 +277,7 @@ async fn ids_swept_from_the_source_are_not_handed_out_again() {
     let dir = tempfile::tempdir().unwrap();
     let from = swept_source(&dir).await;
     let to = sqlite(&dir, "target.db");
-    copy::copy(&from, &to, &options(false, false), &mut copy::NoProgress)
-        .await
-        .unwrap();
+    quiet_copy(&from, &to, false, false).await.unwrap();
     next_audit_id_is_four(&to).await;
 }
 
@@ -294,9 +308,7 @@ async fn a_target_with_data_is_refused_and_left_alone() {
     target.record_audit(event(1, 2, "y")).await.unwrap();
     let before = copy::read_everything(&to).await.unwrap();
 
-    let e = copy::copy(&from, &to, &options(false, false), &mut copy::NoProgress)
-        .await
-        .unwrap_err();
+    let e = quiet_copy(&from, &to, false, false).await.unwrap_err();
     assert!(
         matches!(&e, CopyError::TargetNotEmpty(t) if *t == [(Table::Associates, 1), (Table::Audit, 2)]),
         "{e:?}"
@@ -317,9 +329,7 @@ async fn a_target_with_data_is_refused_and_left_alone() {
         .insert_tenant("Other", Timestamp(1))
         .await
         .unwrap();
-    let e = copy::copy(&from, &to2, &options(false, false), &mut copy::NoProgress)
-        .await
-        .unwrap_err();
+    let e = quiet_copy(&from, &to2, false, false).await.unwrap_err();
     assert!(
         matches!(&e, CopyError::TargetNotEmpty(t) if *t == [(Table::Tenants, 1)]),
         "{e:?}"
@@ -340,9 +350,7 @@ async fn force_replaces_the_targets_data() {
             .unwrap();
     }
     drop(target);
-    let report = copy::copy(&from, &to, &options(true, true), &mut copy::NoProgress)
-        .await
-        .unwrap();
+    let report = quiet_copy(&from, &to, true, true).await.unwrap();
     assert_eq!(
         report.replaced,
         vec![(Table::Tenants, 1), (Table::Associates, 6)]
@@ -402,9 +410,7 @@ async fn a_count_mismatch_fails_and_commits_nothing() {
         "CREATE TRIGGER drop_one BEFORE INSERT ON audit WHEN NEW.id = 4
          BEGIN SELECT RAISE(IGNORE); END;",
     );
-    let e = copy::copy(&from, &to, &options(false, false), &mut copy::NoProgress)
-        .await
-        .unwrap_err();
+    let e = quiet_copy(&from, &to, false, false).await.unwrap_err();
     let CopyError::CountMismatch(m) = &e else {
         panic!("{e:?}")
     };
@@ -518,9 +524,7 @@ async fn a_damaged_source_row_names_its_column_not_its_value() {
         let from = source(&dir).await;
         sqlite_exec(&from, &format!("PRAGMA foreign_keys = OFF; {damage};"));
         let to = sqlite(&dir, "target.db");
-        let e = copy::copy(&from, &to, &options(false, false), &mut copy::NoProgress)
-            .await
-            .unwrap_err();
+        let e = quiet_copy(&from, &to, false, false).await.unwrap_err();
         assert!(matches!(e, CopyError::Read { .. }), "{e:?}");
         let text = e.to_string();
         assert!(text.contains(column), "{text}");
@@ -544,9 +548,7 @@ async fn a_target_locked_by_another_writer_is_reported() {
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
     // Opening the target (its migration check) waits the busy timeout (5 s) for the
     // write lock, then gives up.
-    let e = copy::copy(&from, &to, &options(false, false), &mut copy::NoProgress)
-        .await
-        .unwrap_err();
+    let e = quiet_copy(&from, &to, false, false).await.unwrap_err();
     assert!(
         matches!(
             e,
@@ -634,24 +636,10 @@ mod postgres {
         };
         let dir = tempfile::tempdir().unwrap();
         let from = swept_source(&dir).await;
-        copy::copy(
-            &from,
-            &db.url,
-            &options(false, false),
-            &mut copy::NoProgress,
-        )
-        .await
-        .unwrap();
+        quiet_copy(&from, &db.url, false, false).await.unwrap();
         // PostgreSQL's sequence, not its (empty) table, carries the high-water mark back.
         let back = sqlite(&dir, "back.db");
-        copy::copy(
-            &db.url,
-            &back,
-            &options(false, false),
-            &mut copy::NoProgress,
-        )
-        .await
-        .unwrap();
+        quiet_copy(&db.url, &back, false, false).await.unwrap();
         next_audit_id_is_four(&db.url).await;
         next_audit_id_is_four(&back).await;
     }
@@ -682,21 +670,12 @@ mod postgres {
                 .unwrap();
         }
         drop(target);
-        let e = copy::copy(
-            &from,
-            &db.url,
-            &options(false, false),
-            &mut copy::NoProgress,
-        )
-        .await
-        .unwrap_err();
+        let e = quiet_copy(&from, &db.url, false, false).await.unwrap_err();
         assert!(
             matches!(&e, CopyError::TargetNotEmpty(t) if *t == [(Table::Associates, 6)]),
             "{e:?}"
         );
-        let report = copy::copy(&from, &db.url, &options(false, true), &mut copy::NoProgress)
-            .await
-            .unwrap();
+        let report = quiet_copy(&from, &db.url, false, true).await.unwrap();
         assert_eq!(report.replaced, vec![(Table::Associates, 6)]);
         let mut expected = copy::read_everything(&from).await.unwrap();
         expected.tickets.clear();
@@ -735,14 +714,7 @@ mod postgres {
         let Some(db) = TestDb::create().await else {
             return;
         };
-        let e = copy::copy(
-            &db.url,
-            &db.url,
-            &options(false, true),
-            &mut copy::NoProgress,
-        )
-        .await
-        .unwrap_err();
+        let e = quiet_copy(&db.url, &db.url, false, true).await.unwrap_err();
         assert!(matches!(e, CopyError::SameDatabase), "{e:?}");
     }
 }
@@ -751,9 +723,7 @@ mod postgres {
 /// message containing `says`, and leaves `to` exactly as it was.
 async fn assert_refused_at_audit(from: &str, to: &str, says: &str) {
     let before = copy::read_everything(to).await.unwrap();
-    let e = copy::copy(from, to, &options(true, true), &mut copy::NoProgress)
-        .await
-        .unwrap_err();
+    let e = quiet_copy(from, to, true, true).await.unwrap_err();
     assert!(
         matches!(
             e,
