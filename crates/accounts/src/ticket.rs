@@ -57,7 +57,7 @@ pub fn parse(ticket: &str) -> Option<TicketParts> {
         .ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (id, secret) = text.split_once(';')?;
-    if !is_issued_id(id) || secret.is_empty() {
+    if issued_guid(id).is_none() || secret.is_empty() {
         return None;
     }
     Some(TicketParts {
@@ -66,18 +66,26 @@ pub fn parse(ticket: &str) -> Option<TicketParts> {
     })
 }
 
-/// Whether `id` has the one form `issue` gives ids: `{`, an upper-case hyphenated GUID,
-/// `}`. The store compares ids as strings, so an id of any other form (a lower-case GUID
-/// included) names no ticket, and is refused without asking the store.
-pub(crate) fn is_issued_id(id: &str) -> bool {
-    let Some(guid) = id.strip_prefix('{').and_then(|r| r.strip_suffix('}')) else {
-        return false;
-    };
-    guid.len() == 36
-        && guid.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_digit() || (b'A'..=b'F').contains(&b),
-        })
+/// The GUID of `id` if `id` has the one form `issue` gives ids: `{`, an upper-case
+/// hyphenated GUID, `}`. The store compares ids as strings, so an id of any other form (a
+/// lower-case GUID included) names no ticket, and is refused without asking the store.
+pub(crate) fn issued_guid(id: &str) -> Option<u128> {
+    let guid = id.strip_prefix('{')?.strip_suffix('}')?;
+    if guid.len() != 36 {
+        return None;
+    }
+    let mut value = 0u128;
+    for (i, b) in guid.bytes().enumerate() {
+        let digit = match (i, b) {
+            (8 | 13 | 18 | 23, b'-') => continue,
+            (8 | 13 | 18 | 23, _) => return None,
+            (_, b'0'..=b'9') => b - b'0',
+            (_, b'A'..=b'F') => b - b'A' + 10,
+            _ => return None,
+        };
+        value = value << 4 | u128::from(digit);
+    }
+    Some(value)
 }
 
 /// Constant-time check of a presented secret against a stored digest.
@@ -122,6 +130,14 @@ mod tests {
             STANDARD.encode("{00000000-0000-0000-0000-000000000000};")
         );
         assert!(parse(&no_secret).is_none());
+    }
+
+    #[test]
+    fn issued_ids_give_their_guid() {
+        let t = issue(7, Timestamp(100), Duration::from_secs(60));
+        let id = &t.record.id;
+        let expected = uuid::Uuid::parse_str(&id[1..37]).unwrap().as_u128();
+        assert_eq!(issued_guid(id), Some(expected));
     }
 
     #[test]

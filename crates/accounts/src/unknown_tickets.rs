@@ -13,9 +13,7 @@
 use std::collections::HashSet;
 use std::sync::Mutex;
 
-use uuid::Uuid;
-
-use crate::ticket::is_issued_id;
+use crate::ticket::issued_guid;
 
 /// How many unknown ids are remembered at most (16 bytes each, plus the table).
 const CAPACITY: usize = 16 * 1024;
@@ -28,13 +26,15 @@ pub(crate) struct UnknownTickets {
 impl UnknownTickets {
     /// Whether `id` (a ticket's `{GUID}`) was found unknown before.
     pub(crate) fn contains(&self, id: &str) -> bool {
-        let Some(key) = key(id) else { return false };
+        let Some(key) = issued_guid(id) else {
+            return false;
+        };
         self.ids.lock().is_ok_and(|ids| ids.contains(&key))
     }
 
     /// Remembers that the store has no ticket `id`.
     pub(crate) fn insert(&self, id: &str) {
-        let Some(key) = key(id) else { return };
+        let Some(key) = issued_guid(id) else { return };
         if let Ok(mut ids) = self.ids.lock() {
             if ids.len() >= CAPACITY {
                 ids.clear();
@@ -44,18 +44,10 @@ impl UnknownTickets {
     }
 }
 
-/// The GUID of an id of the issued form; other spellings of a GUID are other strings to
-/// the store, so one of them being unknown says nothing of the issued one.
-fn key(id: &str) -> Option<u128> {
-    if !is_issued_id(id) {
-        return None;
-    }
-    Uuid::try_parse(id.get(1..37)?).ok().map(|u| u.as_u128())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     const ID: &str = "{0B4F6A52-3C1E-4F0A-9D2B-6E8A1C5D7F90}";
 
