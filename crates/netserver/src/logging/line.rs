@@ -17,12 +17,12 @@ use std::fmt::{self, Write};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing::field::{Field, Visit};
-
-use crate::civil::Civil;
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
+
+use crate::civil::Civil;
 
 /// The line format for a log that is not a terminal.
 pub struct PlainLine;
@@ -164,7 +164,7 @@ impl Visit for Fields<'_, '_> {
 fn quoted(w: &mut impl Write, value: &str) -> fmt::Result {
     let plain = value
         .bytes()
-        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7F && b.is_ascii());
+        .all(|b| printable_ascii(b) && b != b'"' && b != b'\\');
     if plain {
         w.write_char('"')?;
         w.write_str(value)?;
@@ -174,12 +174,17 @@ fn quoted(w: &mut impl Write, value: &str) -> fmt::Result {
     }
 }
 
+/// A byte that stands for itself in text: printable ASCII, space included.
+fn printable_ascii(b: u8) -> bool {
+    (0x20..0x7F).contains(&b)
+}
+
 /// Passes text on with control characters (newlines, escapes) written as `\n`, `\u{1b}`.
 struct Escaped<'a, W: Write>(&'a mut W);
 
 impl<W: Write> Write for Escaped<'_, W> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        if s.bytes().all(|b| (0x20..0x7F).contains(&b)) {
+        if s.bytes().all(printable_ascii) {
             return self.0.write_str(s); // printable ASCII: nothing to escape
         }
         let mut rest = s;
