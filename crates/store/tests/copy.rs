@@ -160,6 +160,17 @@ fn options(with_tickets: bool, force: bool) -> Options {
     }
 }
 
+/// Adds associates named `names` to the store at `url` (closed again afterwards).
+async fn add_associates(url: &str, names: &[&str]) {
+    let target = store::open(url).await.unwrap();
+    for name in names {
+        target
+            .insert_associate(associate(DEFAULT_TENANT, name))
+            .await
+            .unwrap();
+    }
+}
+
 /// A copy with [`options`] that reports no progress.
 async fn quiet_copy(
     from: &str,
@@ -343,13 +354,8 @@ async fn force_replaces_the_targets_data() {
     let to = sqlite(&dir, "target.db");
     let target = store::open(&to).await.unwrap();
     target.insert_tenant("Gone", Timestamp(1)).await.unwrap();
-    for name in ["x1", "x2", "x3", "x4", "x5", "x6"] {
-        target
-            .insert_associate(associate(DEFAULT_TENANT, name))
-            .await
-            .unwrap();
-    }
     drop(target);
+    add_associates(&to, &["x1", "x2", "x3", "x4", "x5", "x6"]).await;
     let report = quiet_copy(&from, &to, true, true).await.unwrap();
     assert_eq!(
         report.replaced,
@@ -383,12 +389,7 @@ async fn a_failure_half_way_leaves_the_target_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let from = source(&dir).await;
     let to = sqlite(&dir, "target.db");
-    let target = store::open(&to).await.unwrap();
-    target
-        .insert_associate(associate(DEFAULT_TENANT, "keeper"))
-        .await
-        .unwrap();
-    drop(target);
+    add_associates(&to, &["keeper"]).await;
     sqlite_exec(
         &to,
         "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit
@@ -662,14 +663,7 @@ mod postgres {
         };
         let dir = tempfile::tempdir().unwrap();
         let from = source(&dir).await;
-        let target = store::open(&db.url).await.unwrap();
-        for name in ["x1", "x2", "x3", "x4", "x5", "x6"] {
-            target
-                .insert_associate(associate(DEFAULT_TENANT, name))
-                .await
-                .unwrap();
-        }
-        drop(target);
+        add_associates(&db.url, &["x1", "x2", "x3", "x4", "x5", "x6"]).await;
         let e = quiet_copy(&from, &db.url, false, false).await.unwrap_err();
         assert!(
             matches!(&e, CopyError::TargetNotEmpty(t) if *t == [(Table::Associates, 6)]),
@@ -690,12 +684,7 @@ mod postgres {
         };
         let dir = tempfile::tempdir().unwrap();
         let from = source(&dir).await;
-        let target = store::open(&db.url).await.unwrap();
-        target
-            .insert_associate(associate(DEFAULT_TENANT, "keeper"))
-            .await
-            .unwrap();
-        drop(target);
+        add_associates(&db.url, &["keeper"]).await;
         connect(&db.url)
             .await
             .batch_execute(
