@@ -219,6 +219,9 @@ impl Drop for Lease<'_> {
 
 /// Opens one connection to a file database and configures it (busy timeout, foreign keys).
 /// The journal mode (WAL) is a property of the file, set once by `SqliteStore::open`.
+/// Statements kept prepared per connection.
+const STATEMENT_CACHE: usize = 64;
+
 pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     // No SQLITE_OPEN_URI: a path that happens to start with "file:" stays a path.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -229,9 +232,11 @@ pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-/// Per-connection settings: busy timeout and foreign-key enforcement.
+/// Per-connection settings: busy timeout, foreign-key enforcement, and a statement cache
+/// large enough for every statement the store runs (rusqlite keeps 16 by default).
 pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
 }

@@ -59,12 +59,12 @@ pub(crate) fn revoke_app(
     name: &str,
     at: Timestamp,
 ) -> Result<bool> {
-    let n = conn
-        .execute(
-            "UPDATE apps SET revoked_at = COALESCE(revoked_at, ?1)
+    let n = exec(
+        conn,
+        "revoke app",
+        "UPDATE apps SET revoked_at = COALESCE(revoked_at, ?1)
              WHERE tenant_id = ?2 AND name_key = ?3",
-            params![at.0, tenant, name_key(name)],
-        )
-        .map_err(|e| backend("revoke app", &e))?;
+        params![at.0, tenant, name_key(name)],
+    )?;
     Ok(n > 0)
 }

@@ -50,8 +50,11 @@ pub(crate) fn audit_query(
 
 /// The retention sweep: the one statement that deletes audit rows.
 pub(crate) fn purge_audit_before(conn: &Connection, before: Timestamp) -> Result<u64> {
-    let n = conn
-        .execute("DELETE FROM audit WHERE at < ?1", [before.0])
-        .map_err(|e| backend("purge audit", &e))?;
+    let n = exec(
+        conn,
+        "purge audit",
+        "DELETE FROM audit WHERE at < ?1",
+        [before.0],
+    )?;
     Ok(n as u64)
 }

@@ -136,14 +136,21 @@ pub(crate) fn insert_associate(
 
 pub(crate) fn retire_associate(conn: &mut Connection, id: AssociateId) -> Result<bool> {
     let tx = begin(conn)?;
-    let updated = tx
-        .execute("UPDATE associates SET retired = 1 WHERE id = ?1", [id])
-        .map_err(|e| backend("retire associate", &e))?;
+    let updated = exec(
+        &tx,
+        "retire associate",
+        "UPDATE associates SET retired = 1 WHERE id = ?1",
+        [id],
+    )?;
     if updated == 0 {
         return Ok(false); // dropping `tx` rolls back
     }
-    tx.execute("DELETE FROM tickets WHERE associate_id = ?1", [id])
-        .map_err(|e| backend("revoke tickets", &e))?;
+    exec(
+        &tx,
+        "revoke tickets",
+        "DELETE FROM tickets WHERE associate_id = ?1",
+        [id],
+    )?;
     commit(tx)?;
     Ok(true)
 }

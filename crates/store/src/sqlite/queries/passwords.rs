@@ -3,11 +3,12 @@
 use super::*;
 
 pub(crate) fn update_password_hash(conn: &Connection, id: AssociateId, hash: &str) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
+        "update password hash",
         "UPDATE associates SET password_hash = ?1 WHERE id = ?2",
         params![hash, id],
-    )
-    .map_err(|e| backend("update password hash", &e))?;
+    )?;
     Ok(())
 }
 
@@ -26,24 +27,26 @@ pub(crate) fn commit_password_change(
     let Some(old) = old else {
         return Ok(false); // dropping `tx` rolls back; no audit row either
     };
-    tx.execute(
+    exec(
+        &tx,
+        "update password hash",
         "UPDATE associates SET password_hash = ?1, must_change = ?2 WHERE id = ?3",
         params![
             change.password_hash,
             change.must_change,
             change.associate_id
         ],
-    )
-    .map_err(|e| backend("update password hash", &e))?;
+    )?;
     remember(&tx, change, old.as_deref())?;
     if change.clear_lock {
         clear_lock(&tx, change.associate_id)?;
     }
-    tx.execute(
+    exec(
+        &tx,
+        "revoke tickets",
         "DELETE FROM tickets WHERE associate_id = ?1 AND (?2 IS NULL OR id <> ?2)",
         params![change.associate_id, change.keep_ticket],
-    )
-    .map_err(|e| backend("revoke tickets", &e))?;
+    )?;
     write_audit(&tx, &change.audit)?;
     commit(tx)?;
     Ok(true)
@@ -52,19 +55,17 @@ pub(crate) fn commit_password_change(
 /// Moves the replaced hash into the history and trims it to `history_keep` entries.
 fn remember(tx: &Connection, change: &PasswordChange, old: Option<&str>) -> Result<()> {
     if let (Some(old), true) = (old, change.history_keep > 0) {
-        tx.execute(
-            "INSERT INTO password_history (associate_id, password_hash, replaced_at) VALUES (?1, ?2, ?3)",
-            params![change.associate_id, old, change.audit.at.0],
-        )
-        .map_err(|e| backend("remember password hash", &e))?;
+        exec(tx, "remember password hash", "INSERT INTO password_history (associate_id, password_hash, replaced_at) VALUES (?1, ?2, ?3)",
+            params![change.associate_id, old, change.audit.at.0])?;
     }
     let keep = i64::try_from(change.history_keep).unwrap_or(i64::MAX);
-    tx.execute(
+    exec(
+        tx,
+        "trim password history",
         "DELETE FROM password_history WHERE associate_id = ?1 AND id NOT IN
              (SELECT id FROM password_history WHERE associate_id = ?1 ORDER BY id DESC LIMIT ?2)",
         params![change.associate_id, keep],
-    )
-    .map_err(|e| backend("trim password history", &e))?;
+    )?;
     Ok(())
 }
 
@@ -103,7 +104,9 @@ pub(crate) fn record_login_failure(
     };
     let after = before.after_failure(now, settings);
     if after != before {
-        tx.execute(
+        exec(
+            &tx,
+            "record failed log-in",
             "UPDATE associates SET failed_logins = ?1, first_failure_at = ?2, locked_until = ?3
              WHERE id = ?4",
             params![
@@ -112,8 +115,7 @@ pub(crate) fn record_login_failure(
                 after.locked_until.map(|t| t.0),
                 id
             ],
-        )
-        .map_err(|e| backend("record failed log-in", &e))?;
+        )?;
     }
     commit(tx)?;
     Ok(Some(FailureRecorded { before, after }))
@@ -123,8 +125,7 @@ const CLEAR_LOCK: &str = "UPDATE associates
      SET failed_logins = 0, first_failure_at = NULL, locked_until = NULL WHERE id = ?1";
 
 fn clear_lock(conn: &Connection, id: AssociateId) -> Result<usize> {
-    conn.execute(CLEAR_LOCK, [id])
-        .map_err(|e| backend("clear failed log-ins", &e))
+    exec(conn, "clear failed log-ins", CLEAR_LOCK, [id])
 }
 
 pub(crate) fn clear_login_failures(conn: &Connection, id: AssociateId) -> Result<bool> {
@@ -132,10 +133,11 @@ pub(crate) fn clear_login_failures(conn: &Connection, id: AssociateId) -> Result
 }
 
 pub(crate) fn set_must_change(conn: &Connection, id: AssociateId, value: bool) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
+        "set must-change",
         "UPDATE associates SET must_change = ?1 WHERE id = ?2",
         params![value, id],
-    )
-    .map_err(|e| backend("set must-change", &e))?;
+    )?;
     Ok(())
 }

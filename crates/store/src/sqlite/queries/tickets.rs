@@ -3,7 +3,9 @@
 use super::*;
 
 pub(crate) fn insert_ticket(conn: &Connection, t: &TicketRecord) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
+        "insert ticket",
         "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -13,8 +15,7 @@ pub(crate) fn insert_ticket(conn: &Connection, t: &TicketRecord) -> Result<()> {
             t.created_at.0,
             t.expires_at.0
         ],
-    )
-    .map_err(|e| backend("insert ticket", &e))?;
+    )?;
     Ok(())
 }
 
@@ -29,17 +30,21 @@ pub(crate) fn ticket(conn: &Connection, id: &str) -> Result<Option<TicketRecord>
 }
 
 pub(crate) fn renew_ticket(conn: &Connection, id: &str, expires_at: Timestamp) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
+        "renew ticket",
         "UPDATE tickets SET expires_at = ?1 WHERE id = ?2",
         params![expires_at.0, id],
-    )
-    .map_err(|e| backend("renew ticket", &e))?;
+    )?;
     Ok(())
 }
 
 pub(crate) fn purge_expired_tickets(conn: &Connection, now: Timestamp) -> Result<u64> {
-    let n = conn
-        .execute("DELETE FROM tickets WHERE expires_at < ?1", [now.0])
-        .map_err(|e| backend("purge tickets", &e))?;
+    let n = exec(
+        conn,
+        "purge tickets",
+        "DELETE FROM tickets WHERE expires_at < ?1",
+        [now.0],
+    )?;
     u64::try_from(n).map_err(|_| StoreError::Backend("purge tickets: count out of range".into()))
 }
