@@ -118,6 +118,30 @@ impl Hasher {
         Ok(phc.map_err(|e| StoreError::Backend(format!("hashing failed: {e}")))?)
     }
 
+    /// Runs `check` (the policy's rules) and, when it passes, hashes `password`, as one job
+    /// on one hashing thread: a SetPassword takes one turn in the queue instead of two,
+    /// and the hash starts without another thread hand-off.
+    pub async fn check_and_hash<F>(
+        &self,
+        password: &Secret,
+        check: F,
+    ) -> Result<String, AccountError>
+    where
+        F: FnOnce() -> Result<(), AccountError> + Send + 'static,
+    {
+        let argon = self.argon.clone();
+        let pw = password.clone();
+        self.workers
+            .run(move |area| {
+                check()?;
+                let salt = SaltString::generate(&mut OsRng);
+                hash_with(&argon, pw.expose(), &salt, area)
+                    .map_err(|e| StoreError::Backend(format!("hashing failed: {e}")).into())
+            })
+            .await
+            .ok_or_else(|| StoreError::Backend("hashing task failed".into()))?
+    }
+
     /// Runs other CPU-heavy work of a password operation (the strength estimate) on the
     /// hashing threads, so that it queues with the hashes: at most `workers` such jobs
     /// run at once, whatever the number of requests, which bounds both the cores and the

@@ -109,3 +109,40 @@ async fn other_work_runs_on_the_hashing_threads() {
     assert!(failed.is_none());
     assert!(h.hash(&Secret::new("still serving")).await.is_ok());
 }
+
+#[tokio::test]
+async fn check_and_hash_hashes_only_what_the_check_passes() {
+    let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+    let phc = h
+        .check_and_hash(&Secret::new("correct horse"), || Ok(()))
+        .await
+        .unwrap();
+    assert!(
+        h.verify(&Secret::new("correct horse"), Some(&phc))
+            .await
+            .matches
+    );
+    let refused = h
+        .check_and_hash(&Secret::new("password"), || {
+            Err(AccountError::ArgumentMissing("Password"))
+        })
+        .await;
+    assert!(
+        matches!(refused, Err(AccountError::ArgumentMissing("Password"))),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_check_that_panics_fails_alone() {
+    let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
+    let failed = h
+        .check_and_hash(&Secret::new("correct horse"), || panic!("a broken rule"))
+        .await;
+    assert!(
+        matches!(failed, Err(AccountError::Internal(_))),
+        "{failed:?}"
+    );
+    // the one hashing thread serves on
+    assert!(h.hash(&Secret::new("correct horse")).await.is_ok());
+}

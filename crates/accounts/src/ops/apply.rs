@@ -40,20 +40,45 @@ impl Accounts {
         target: Option<&Associate>,
         password: &Secret,
     ) -> Result<(), AccountError> {
-        let settings = self.settings.clone();
-        let names = target.map(|t| (t.name.clone(), t.full_name.clone()));
-        let password = password.clone();
         self.hasher
-            .compute(move || {
-                let subject = names
-                    .as_ref()
-                    .map(|(name, full_name)| Subject { name, full_name });
-                settings.policy.check_for(&password, subject.as_ref())
-            })
+            .compute(self.rules_job(target, password))
             .await
             .ok_or_else(|| {
                 AccountError::Internal(StoreError::Backend("the policy check failed".into()))
             })?
+    }
+
+    /// The rules without history as a job for a hashing thread.
+    fn rules_job(
+        &self,
+        target: Option<&Associate>,
+        password: &Secret,
+    ) -> impl FnOnce() -> Result<(), AccountError> + Send + 'static {
+        let settings = self.settings.clone();
+        let names = target.map(|t| (t.name.clone(), t.full_name.clone()));
+        let password = password.clone();
+        move || {
+            let subject = names
+                .as_ref()
+                .map(|(name, full_name)| Subject { name, full_name });
+            settings.policy.check_for(&password, subject.as_ref())
+        }
+    }
+
+    /// The verdict and the hash of `password` for `target`. Without a history to compare
+    /// against, the rules and the hash are one job on one hashing thread.
+    async fn verdict_and_hash(
+        &self,
+        target: &Associate,
+        password: &Secret,
+    ) -> Result<String, AccountError> {
+        if self.settings.policy.history > 0 {
+            let password = self.policy_verdict(Some(target), password).await?;
+            return self.hasher.hash(&password).await;
+        }
+        let password = normalize(password);
+        let rules = self.rules_job(Some(target), &password);
+        self.hasher.check_and_hash(&password, rules).await
     }
 
     /// Whether `password` matches the current or one of the last remembered hashes.
@@ -83,8 +108,7 @@ impl Accounts {
         authority: Authority,
         operation: &str,
     ) -> Result<(), AccountError> {
-        let password = self.policy_verdict(Some(target), password).await?;
-        let phc = self.hasher.hash(&password).await?;
+        let phc = self.verdict_and_hash(target, password).await?;
         let own = caller.associate.id == target.id;
         let imposed = authority == Authority::Admin && !own;
         let change = PasswordChange {
