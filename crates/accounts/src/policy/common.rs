@@ -17,9 +17,12 @@
 //! l33t substitutions (`p4ssw0rd`). A common word inside a longer password is not enough
 //! (`password` is common, `password-tulip-harbour` is not); the strength estimate is the
 //! rule that weighs such compositions. The password is tried as it is and lowercased, so
-//! an odd capitalisation cannot hide an entry.
+//! an odd capitalisation cannot hide an entry. Most passwords never reach zxcvbn: a
+//! Bloom filter of the list answers "certainly not" first ([`super::common_filter`]).
 
 use zxcvbn::matching::patterns::{DictionaryPattern, MatchPattern};
+
+use super::common_filter;
 
 /// The longest entry on the list, in characters: a longer password cannot be one match.
 const LONGEST_ENTRY: usize = 20;
@@ -27,7 +30,7 @@ const LONGEST_ENTRY: usize = 20;
 /// Whether the (normalised) password is on the common list.
 pub(super) fn is_common(password: &str) -> bool {
     let len = password.chars().count();
-    if len == 0 || len > LONGEST_ENTRY {
+    if len == 0 || len > LONGEST_ENTRY || !common_filter::may_be_an_entry(password) {
         return false;
     }
     if one_password_match(password) {

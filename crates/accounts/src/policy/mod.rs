@@ -17,6 +17,7 @@
 //! password that passes the policy ([`generate`]).
 
 mod common;
+mod common_filter;
 mod generate;
 mod rules;
 mod strength;
