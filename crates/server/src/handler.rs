@@ -2,12 +2,11 @@
 //! SOAP pipeline (read body within limits → parse → cross-check action → agent → write).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Instant;
 
 use accounts::{CallContext, Secret, Timestamp};
 use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use soap::{Fault, SoapError, SoapVersion};
@@ -41,24 +40,21 @@ struct Outcome {
     code: &'static str,
 }
 
-pub async fn handle(
-    State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
-) -> Response {
+/// Every HTTP request of a connection.
+pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     if path.eq_ignore_ascii_case("/health") {
         return json(StatusCode::OK, "{\"status\":\"ok\"}");
     }
     if path.eq_ignore_ascii_case("/health/ready") {
-        return readiness(&state).await;
+        return readiness(state).await;
     }
     let Some(endpoint) = parse_path(&path) else {
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
     };
     match *request.method() {
         Method::GET | Method::HEAD => describe(&endpoint, &request),
-        Method::POST => logged_soap_call(&state, &endpoint, peer, request).await,
+        Method::POST => logged_soap_call(state, &endpoint, peer, request).await,
         _ => (
             StatusCode::METHOD_NOT_ALLOWED,
             [(header::ALLOW, "GET, HEAD, POST")],

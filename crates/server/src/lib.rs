@@ -1,6 +1,6 @@
-//! The HTTP face of netserver: routes, the SOAP agents (`User.svc`, `SoPrincipal.svc`) as
-//! thin adapters soap → accounts → soap, the served WSDL and info pages, and health.
-//! Knows nothing of SQL: it talks to the domain's `Accounts` only.
+//! The HTTP face of netserver: the accept loop, the SOAP agents (`User.svc`,
+//! `SoPrincipal.svc`) as thin adapters soap → accounts → soap, the served WSDL and info
+//! pages, and health. Knows nothing of SQL: it talks to the domain's `Accounts` only.
 #![deny(clippy::unwrap_used)]
 
 mod agents;
@@ -9,12 +9,18 @@ mod handler;
 mod routes;
 pub mod wsdl;
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use accounts::Accounts;
-use axum::Router;
-use tokio::net::TcpListener;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
 
 pub use routes::{parse_path, Endpoint};
 
@@ -33,22 +39,55 @@ pub struct AppState {
     pub config: ServerConfig,
 }
 
-/// The whole application as an axum router.
-pub fn app(accounts: Accounts, config: ServerConfig) -> Router {
-    let state = Arc::new(AppState { accounts, config });
-    Router::new().fallback(handler::handle).with_state(state)
-}
-
-/// Serves on `listener` until the future is dropped.
+/// Serves HTTP/1.1 on `listener` until the future is dropped: one task per connection,
+/// keep-alive, every request to [`handler::handle`]. Plain hyper rather than a web
+/// framework's server and router: there is one handler, and on the protocol path the
+/// framework's layers were a measurable share of a request's work.
 pub async fn serve(
     listener: TcpListener,
     accounts: Accounts,
     config: ServerConfig,
 ) -> std::io::Result<()> {
-    let app = app(accounts, config);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .await
+    let state = Arc::new(AppState { accounts, config });
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                tokio::spawn(connection(stream, peer, state.clone()));
+            }
+            Err(e) => accept_failed(e).await,
+        }
+    }
+}
+
+/// Serves one connection; its errors (a client that went away mid-request) end it.
+async fn connection(stream: TcpStream, peer: SocketAddr, state: Arc<AppState>) {
+    // Answers go out in one write each; do not hold them back for the client's ACK.
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |request: hyper::Request<Incoming>| {
+        let state = state.clone();
+        async move {
+            let request = request.map(Body::new);
+            Ok::<_, Infallible>(handler::handle(&state, peer, request).await)
+        }
+    });
+    if let Err(e) = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), service)
+        .await
+    {
+        tracing::debug!(error = %e, "connection ended with an error");
+    }
+}
+
+/// A failed accept: a connection that died in the backlog is skipped; anything else
+/// (out of file descriptors, say) is logged and retried after a pause instead of spinning.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "cannot accept connections; retrying in 1 s");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
