@@ -2,13 +2,17 @@
 //! body and answers a fixed ~300-byte body, keep-alive, on every core.
 //!
 //! ```sh
-//! hello 127.0.0.1:PORT [--hop]
+//! hello 127.0.0.1:PORT [--hop | --sketch]
 //! ```
 //!
 //! `--hop` adds one empty `tokio::task::spawn_blocking` per request, awaited before the
 //! answer: the cost of handing each request to the blocking pool and back (two thread
 //! wake-ups), which any design pays that sends a per-request database call there.
+//! `--sketch` answers like the minimal SOAP server of the performance anchors instead
+//! ([`sketch`]): the floor for a real server's protocol path.
 #![deny(clippy::unwrap_used)]
+
+mod sketch;
 
 use std::convert::Infallible;
 
@@ -30,18 +34,36 @@ const BODY: &str = concat!(
     "</s:Body></s:Envelope>"
 );
 
+/// What a server of this binary does per request.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Hello,
+    Hop,
+    Sketch,
+}
+
 async fn answer(
     req: Request<hyper::body::Incoming>,
-    hop: bool,
+    mode: Mode,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     // Read the whole request, as any real server must.
-    let _ = req.into_body().collect().await;
-    if hop {
-        let _ = tokio::task::spawn_blocking(|| std::hint::black_box(0u64)).await;
-    }
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let answer = match mode {
+        Mode::Hello => Bytes::from_static(BODY.as_bytes()),
+        Mode::Hop => {
+            let _ = tokio::task::spawn_blocking(|| std::hint::black_box(0u64)).await;
+            Bytes::from_static(BODY.as_bytes())
+        }
+        Mode::Sketch => Bytes::from(sketch::answer(&body)),
+    };
     Ok(Response::builder()
         .header("Content-Type", "text/xml; charset=utf-8")
-        .body(Full::new(Bytes::from_static(BODY.as_bytes())))
+        .body(Full::new(answer))
         .unwrap_or_default())
 }
 
@@ -50,7 +72,12 @@ async fn main() -> Result<(), String> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:8081".into());
-    let hop = std::env::args().nth(2).as_deref() == Some("--hop");
+    let mode = match std::env::args().nth(2).as_deref() {
+        None => Mode::Hello,
+        Some("--hop") => Mode::Hop,
+        Some("--sketch") => Mode::Sketch,
+        Some(other) => return Err(format!("unknown option {other}; use --hop or --sketch")),
+    };
     let listener = TcpListener::bind(&addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -62,7 +89,7 @@ async fn main() -> Result<(), String> {
         let _ = stream.set_nodelay(true);
         tokio::spawn(async move {
             let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service_fn(move |r| answer(r, hop)))
+                .serve_connection(TokioIo::new(stream), service_fn(move |r| answer(r, mode)))
                 .await;
         });
     }
