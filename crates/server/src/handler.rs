@@ -42,14 +42,14 @@ struct Outcome {
 
 /// Every HTTP request of a connection.
 pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Response {
-    let path = request.uri().path().to_owned();
+    let path = request.uri().path();
     if path.eq_ignore_ascii_case("/health") {
         return json(StatusCode::OK, "{\"status\":\"ok\"}");
     }
     if path.eq_ignore_ascii_case("/health/ready") {
         return readiness(state).await;
     }
-    let Some(endpoint) = parse_path(&path) else {
+    let Some(endpoint) = parse_path(path) else {
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
     };
     match *request.method() {

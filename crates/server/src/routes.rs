@@ -14,16 +14,27 @@ pub struct Endpoint {
     pub svc_path: String,
 }
 
-/// `None` when the path names no service of ours.
+/// `None` when the path names no service of ours. Runs for every request, so it keeps the
+/// segments in a small array and allocates only the strings it returns.
 pub fn parse_path(path: &str) -> Option<Endpoint> {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // At most five segments: [customer] [Remote] Services88 X.svc [soap12].
+    let mut kept = [""; 5];
+    let mut n = 0;
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        *kept.get_mut(n)? = segment;
+        n += 1;
+    }
+    let segments = &kept[..n];
     let at = segments
         .iter()
         .position(|s| s.eq_ignore_ascii_case("services88"))?;
-    let service = match segments.get(at + 1)?.to_ascii_lowercase().as_str() {
-        "user.svc" => Service::User,
-        "soprincipal.svc" => Service::SoPrincipal,
-        _ => return None,
+    let svc = segments.get(at + 1)?;
+    let service = if svc.eq_ignore_ascii_case("user.svc") {
+        Service::User
+    } else if svc.eq_ignore_ascii_case("soprincipal.svc") {
+        Service::SoPrincipal
+    } else {
+        return None;
     };
     let rest = &segments[at + 2..];
     if !(rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("soap12"))) {
@@ -35,7 +46,11 @@ pub fn parse_path(path: &str) -> Option<Endpoint> {
         [cust, remote] if remote.eq_ignore_ascii_case("remote") => Some((*cust).to_owned()),
         _ => return None,
     };
-    let svc_path = format!("/{}", segments[..at + 2].join("/"));
+    let mut svc_path = String::with_capacity(path.len());
+    for segment in &segments[..at + 2] {
+        svc_path.push('/');
+        svc_path.push_str(segment);
+    }
     Some(Endpoint {
         service,
         customer,
@@ -72,6 +87,8 @@ mod tests {
             "/a/b/Remote/Services88/User.svc",
             "/Cust1/Other/Services88/User.svc",
             "/Remote/Services87/User.svc",
+            "/a/b/c/d/e/f/Services88/User.svc",
+            "/Cust1/Remote/Services88/User.svc/soap12/x",
         ] {
             assert!(parse_path(p).is_none(), "{p}");
         }
