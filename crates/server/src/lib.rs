@@ -91,3 +91,26 @@ async fn accept_failed(e: std::io::Error) {
     tracing::error!(error = %e, "cannot accept connections; retrying in 1 s");
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+    use std::time::Instant;
+
+    #[tokio::test]
+    async fn a_connection_lost_in_the_backlog_is_skipped_other_accept_errors_pause() {
+        let started = Instant::now();
+        for kind in [
+            ErrorKind::ConnectionAborted,
+            ErrorKind::ConnectionReset,
+            ErrorKind::ConnectionRefused,
+        ] {
+            accept_failed(Error::from(kind)).await;
+        }
+        assert!(started.elapsed() < Duration::from_millis(500));
+        let started = Instant::now();
+        accept_failed(Error::other("too many open files")).await;
+        assert!(started.elapsed() >= Duration::from_secs(1));
+    }
+}

@@ -72,9 +72,7 @@ fn l33t_forms_may_hold(lower: &[u8]) -> bool {
     let forms: usize = present.iter().map(|(_, l)| l.len()).product();
     let mut form = lower.to_vec();
     for mut choice in 0..forms {
-        for (i, b) in lower.iter().enumerate() {
-            form[i] = *b;
-        }
+        form.copy_from_slice(lower);
         for (c, letters) in &present {
             let letter = letters[choice % letters.len()] as u8;
             choice /= letters.len();
