@@ -217,11 +217,11 @@ impl Drop for Lease<'_> {
     }
 }
 
-/// Opens one connection to a file database and configures it (busy timeout, foreign keys).
-/// The journal mode (WAL) is a property of the file, set once by `SqliteStore::open`.
 /// Statements kept prepared per connection.
 const STATEMENT_CACHE: usize = 64;
 
+/// Opens one connection to a file database and configures it (busy timeout, foreign keys).
+/// The journal mode (WAL) is a property of the file, set once by `SqliteStore::open`.
 pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     // No SQLITE_OPEN_URI: a path that happens to start with "file:" stays a path.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE

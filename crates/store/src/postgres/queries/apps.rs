@@ -20,13 +20,10 @@ pub(crate) async fn insert_app(c: &Client, new: &NewApp) -> Result<AppRecord> {
             ],
         )
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e, &["apps_tenant_name_key", "apps_digest_key"]) {
-                StoreError::Conflict
-            } else {
-                backend("insert app", &e)
-            }
-        })?;
+        .map_err(insert_error(
+            "insert app",
+            &["apps_tenant_name_key", "apps_digest_key"],
+        ))?;
     rows::app(&row)
 }
 

@@ -23,13 +23,7 @@ pub(crate) async fn insert_tenant(c: &Client, name: &str, at: Timestamp) -> Resu
             &[&name, &name_key(name), &at.0],
         )
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e, &["tenants_name_key_key"]) {
-                StoreError::Conflict
-            } else {
-                backend("insert tenant", &e)
-            }
-        })?;
+        .map_err(insert_error("insert tenant", &["tenants_name_key_key"]))?;
     rows::tenant(&row)
 }
 
@@ -131,13 +125,10 @@ pub(crate) async fn insert_associate(
             ],
         )
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e, &["associates_tenant_name_key"]) {
-                StoreError::Conflict
-            } else {
-                backend("insert associate", &e)
-            }
-        })?;
+        .map_err(insert_error(
+            "insert associate",
+            &["associates_tenant_name_key"],
+        ))?;
     rows::associate(&row)
 }
 

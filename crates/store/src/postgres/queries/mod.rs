@@ -82,6 +82,21 @@ async fn execute<C: GenericClient>(
     c.execute(sql, params).await.map_err(|e| backend(what, &e))
 }
 
+/// The error of a failed `INSERT`: a clash on one of the unique `constraints` is
+/// [`StoreError::Conflict`], anything else a failure of `what`.
+fn insert_error(
+    what: &'static str,
+    constraints: &'static [&'static str],
+) -> impl Fn(tokio_postgres::Error) -> StoreError {
+    move |e| {
+        if is_unique_violation(&e, constraints) {
+            StoreError::Conflict
+        } else {
+            backend(what, &e)
+        }
+    }
+}
+
 fn limit(n: impl TryInto<i64>) -> i64 {
     n.try_into().unwrap_or(i64::MAX)
 }

@@ -3,7 +3,8 @@
 use super::*;
 
 pub(crate) fn insert_app(conn: &Connection, new: &NewApp) -> Result<AppRecord> {
-    conn.execute(
+    cached(
+        conn,
         "INSERT INTO apps (name, name_key, digest, user_management, created_at, tenant_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -15,13 +16,10 @@ pub(crate) fn insert_app(conn: &Connection, new: &NewApp) -> Result<AppRecord> {
             new.tenant,
         ],
     )
-    .map_err(|e| {
-        if is_unique_violation(&e, &["apps.name_key", "apps.digest"]) {
-            StoreError::Conflict
-        } else {
-            backend("insert app", &e)
-        }
-    })?;
+    .map_err(insert_error(
+        "insert app",
+        &["apps.name_key", "apps.digest"],
+    ))?;
     let id = conn.last_insert_rowid();
     optional_row(
         conn,

@@ -13,17 +13,12 @@ pub(crate) fn tenant_by_name(conn: &Connection, name: &str) -> Result<Option<Ten
 }
 
 pub(crate) fn insert_tenant(conn: &Connection, name: &str, at: Timestamp) -> Result<Tenant> {
-    conn.execute(
+    cached(
+        conn,
         "INSERT INTO tenants (name, name_key, created_at) VALUES (?1, ?2, ?3)",
         params![name, name_key(name), at.0],
     )
-    .map_err(|e| {
-        if is_unique_violation(&e, &["tenants.name_key"]) {
-            StoreError::Conflict
-        } else {
-            backend("insert tenant", &e)
-        }
-    })?;
+    .map_err(insert_error("insert tenant", &["tenants.name_key"]))?;
     Ok(Tenant {
         id: conn.last_insert_rowid(),
         name: name.to_owned(),
@@ -100,7 +95,8 @@ pub(crate) fn insert_associate(
     now: Timestamp,
 ) -> Result<Associate> {
     let tx = begin(conn)?;
-    tx.execute(
+    cached(
+        &tx,
         "INSERT INTO associates
              (name, name_key, full_name, user_type, rights, retired, password_hash, created_at,
               must_change, tenant_id)
@@ -117,13 +113,7 @@ pub(crate) fn insert_associate(
             new.tenant,
         ],
     )
-    .map_err(|e| {
-        if is_name_conflict(&e) {
-            StoreError::Conflict
-        } else {
-            backend("insert associate", &e)
-        }
-    })?;
+    .map_err(insert_error("insert associate", &["associates.name_key"]))?;
     let id = AssociateId::try_from(tx.last_insert_rowid()).map_err(|_| {
         StoreError::Backend("insert associate: the associate id range is exhausted".into())
     })?;

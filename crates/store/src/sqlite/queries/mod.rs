@@ -40,9 +40,28 @@ fn commit(tx: Transaction<'_>) -> Result<()> {
 /// once per connection rather than on every call (on the SetPassword path that parsing
 /// was a visible share of the work besides the hash); the number of rows it changed.
 fn exec(conn: &Connection, what: &str, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+    cached(conn, sql, params).map_err(|e| backend(what, &e))
+}
+
+/// [`exec`] without the error mapping, for statements that look at the error themselves.
+fn cached(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
     conn.prepare_cached(sql)
         .and_then(|mut stmt| stmt.execute(params))
-        .map_err(|e| backend(what, &e))
+}
+
+/// The error of a failed `INSERT`: a clash on one of the unique `columns`
+/// (`table.column`) is [`StoreError::Conflict`], anything else a failure of `what`.
+fn insert_error(
+    what: &'static str,
+    columns: &'static [&'static str],
+) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| {
+        if is_unique_violation(&e, columns) {
+            StoreError::Conflict
+        } else {
+            backend(what, &e)
+        }
+    }
 }
 
 /// Runs a query expected to return at most one row, decoding it with `decode`.
@@ -93,10 +112,6 @@ fn write_audit(conn: &Connection, event: &AuditEvent) -> Result<()> {
             event.tenant,
         ])?;
     Ok(())
-}
-
-fn is_name_conflict(e: &rusqlite::Error) -> bool {
-    is_unique_violation(e, &["associates.name_key"])
 }
 
 /// A UNIQUE constraint failure on one of `columns` (`table.column`).
