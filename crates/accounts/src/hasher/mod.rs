@@ -105,17 +105,7 @@ impl Hasher {
 
     /// Hashes on a hashing thread; returns a PHC string.
     pub async fn hash(&self, password: &Secret) -> Result<String, AccountError> {
-        let argon = self.argon.clone();
-        let pw = password.clone();
-        let phc = self
-            .workers
-            .run(move |area| {
-                let salt = SaltString::generate(&mut OsRng);
-                hash_with(&argon, pw.expose(), &salt, area)
-            })
-            .await
-            .ok_or_else(|| StoreError::Backend("hashing task failed".into()))?;
-        Ok(phc.map_err(|e| StoreError::Backend(format!("hashing failed: {e}")))?)
+        self.check_and_hash(password, || Ok(())).await
     }
 
     /// Runs `check` (the policy's rules) and, when it passes, hashes `password`, as one job
