@@ -1,5 +1,6 @@
 //! `loadgen http`: the request template, the connections' loops and the summary line.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -207,12 +208,14 @@ async fn drive(
             match p {
                 Part::Text(t) => body.extend_from_slice(t),
                 Part::Id => body.extend_from_slice(id.as_bytes()),
-                Part::Seq => body.extend_from_slice(format!("c{conn}n{seq}").as_bytes()),
+                Part::Seq => {
+                    let _ = write!(body, "c{conn}n{seq}");
+                }
             }
         }
         req.clear();
         req.extend_from_slice(&target.head);
-        req.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+        let _ = write!(req, "Content-Length: {}\r\n\r\n", body.len());
         req.extend_from_slice(&body);
         let t0 = Instant::now();
         let answer = tokio::time::timeout(target.timeout, exchange(&mut s, &req, &mut buf)).await;

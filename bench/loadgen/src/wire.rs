@@ -4,8 +4,10 @@
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// Whether `needle` occurs in `hay` (an empty needle always does). Runs on every answer's
+/// body, so it is memchr's substring search rather than a window per byte.
 pub(crate) fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+    find(hay, needle).is_some()
 }
 
 /// A parsed answer: status, where its (de-chunked) body lies in the buffer, and whether the
@@ -129,7 +131,7 @@ pub(crate) async fn exchange(
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 async fn read_more(s: &mut TcpStream, buf: &mut Vec<u8>) -> Result<usize, String> {
@@ -137,4 +139,17 @@ async fn read_more(s: &mut TcpStream, buf: &mut Vec<u8>) -> Result<usize, String
         buf.reserve(16 * 1024);
     }
     s.read_buf(buf).await.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substrings_are_found_and_an_empty_one_always() {
+        assert!(contains(b"<Response>true</Response>", b"true"));
+        assert!(!contains(b"<Response>false</Response>", b"true"));
+        assert!(contains(b"anything", b""));
+        assert_eq!(find(b"a\r\nb\r\n", b"\r\n"), Some(1));
+    }
 }

@@ -53,13 +53,12 @@ async fn answer(
         .await
         .map(|b| b.to_bytes())
         .unwrap_or_default();
+    if mode == Mode::Hop {
+        let _ = tokio::task::spawn_blocking(|| std::hint::black_box(0u64)).await;
+    }
     let answer = match mode {
-        Mode::Hello => Bytes::from_static(BODY.as_bytes()),
-        Mode::Hop => {
-            let _ = tokio::task::spawn_blocking(|| std::hint::black_box(0u64)).await;
-            Bytes::from_static(BODY.as_bytes())
-        }
         Mode::Sketch => Bytes::from(sketch::answer(&body)),
+        Mode::Hello | Mode::Hop => Bytes::from_static(BODY.as_bytes()),
     };
     Ok(Response::builder()
         .header("Content-Type", "text/xml; charset=utf-8")
