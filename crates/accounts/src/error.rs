@@ -86,7 +86,7 @@ impl From<StoreError> for AccountError {
 }
 
 impl AccountError {
-    /// Stable machine code; part of the public contract (README lists them).
+    /// Stable machine code; part of the public contract (docs/errors.md lists them).
     pub fn code(&self) -> &'static str {
         match self {
             AccountError::CredentialsMissing => "credentials_missing",
