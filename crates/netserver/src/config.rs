@@ -8,8 +8,10 @@ use std::time::Duration;
 use accounts::{KdfParams, LockoutSettings, Mode, Settings};
 use serde::Deserialize;
 
+mod http;
 mod password;
 
+pub use http::HttpSection;
 pub use password::PasswordSection;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -39,6 +41,8 @@ pub struct FileConfig {
     pub audit: AuditSection,
     #[serde(default)]
     pub store: StoreSection,
+    #[serde(default)]
+    pub http: HttpSection,
 }
 
 /// How the store is used (the database itself is named by `database`).

@@ -8,6 +8,8 @@ pub mod client;
 pub mod commands;
 pub mod config;
 pub mod logging;
+mod redact;
+mod sweeper;
 pub mod wiring;
 
 pub use cli::run;

@@ -49,30 +49,3 @@ fn init_logging() -> crate::logging::LogGuard {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     crate::logging::init(filter)
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn credentials_in_database_urls_are_redacted() {
-        assert_eq!(
-            crate::wiring::redact_url("postgres://bob:s3cret@db/x"),
-            "postgres://<redacted>@db/x"
-        );
-        assert_eq!(crate::wiring::redact_url("sqlite://a.db"), "sqlite://a.db");
-        assert_eq!(
-            crate::wiring::redact_url("postgres://db/x?user=bob&password=s3cret"),
-            "postgres://db/x?<redacted>"
-        );
-    }
-
-    #[test]
-    fn the_audit_cutoff_is_retention_days_before_now() {
-        use accounts::Timestamp;
-        let now = Timestamp(1_000_000);
-        assert_eq!(
-            crate::wiring::audit_cutoff(now, 2),
-            Some(Timestamp(1_000_000 - 2 * 86_400))
-        );
-        assert_eq!(crate::wiring::audit_cutoff(now, 0), None);
-    }
-}
