@@ -244,7 +244,7 @@ impl Resolved {
     pub async fn accounts(&self) -> Result<accounts::Accounts, String> {
         let settings = self.file.settings()?;
         let store = crate::wiring::open_store(&self.database, &self.file.store_options()?).await?;
-        crate::wiring::domain(store, self.file.kdf(), self.file.kdf_workers(), settings)
+        crate::wiring::domain(store, self.file.kdf()?, self.file.kdf_workers()?, settings)
     }
 
     /// The tenant `--tenant` names (the default tenant without it); an unknown name is an error.

@@ -10,9 +10,11 @@ use serde::Deserialize;
 
 mod http;
 mod password;
+mod range;
 
 pub use http::HttpSection;
 pub use password::PasswordSection;
+pub use range::Key;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE: &str = "sqlite://netserver.db";
@@ -54,9 +56,9 @@ pub struct StoreSection {
     pub timeout_ms: Option<u64>,
 }
 
-/// Bounds of `[store] timeout_ms`: below 50 ms healthy databases would time out, above
-/// ten minutes clients would long have given up.
-pub const STORE_TIMEOUT_MS: std::ops::RangeInclusive<u64> = 50..=600_000;
+/// Below 50 ms healthy databases would time out, above ten minutes clients would long
+/// have given up.
+pub const STORE_TIMEOUT_MS: Key<u64> = Key::new("[store] timeout_ms", 50..=600_000);
 
 /// The audit trail's retention.
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +70,8 @@ pub struct AuditSection {
 
 /// Days an audit record is kept when the file does not say.
 pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 365;
+/// Up to a hundred years; 0 keeps records forever.
+pub const AUDIT_RETENTION_DAYS: Key<u32> = Key::new("[audit] retention_days", 0..=36_500);
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,6 +82,14 @@ pub struct KdfSection {
     /// Concurrent hashes; defaults to the number of cores.
     pub workers: Option<usize>,
 }
+
+/// Argon2 needs at least 8 KiB (and 8 KiB per lane); 4 GiB per hash is beyond any sane
+/// server.
+pub const KDF_MEMORY_KIB: Key<u32> = Key::new("[kdf] memory_kib", 8..=4_194_304);
+pub const KDF_ITERATIONS: Key<u32> = Key::new("[kdf] iterations", 1..=64);
+pub const KDF_PARALLELISM: Key<u32> = Key::new("[kdf] parallelism", 1..=64);
+/// Each worker is a thread holding up to `memory_kib` while it hashes.
+pub const KDF_WORKERS: Key<usize> = Key::new("[kdf] workers", 1..=1024);
 
 /// Settings that only matter when `mode = "online"`.
 #[derive(Debug, Default, Deserialize)]
@@ -94,6 +106,10 @@ pub struct TicketSection {
     pub renew_on_use: Option<bool>,
 }
 
+/// A minute to thirty days: a shorter ticket expires before a client can use it twice.
+pub const TICKET_LIFETIME_SECONDS: Key<u64> =
+    Key::new("[tickets] lifetime_seconds", 60..=2_592_000);
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SoapSection {
@@ -103,6 +119,14 @@ pub struct SoapSection {
     /// Send application errors as SOAP faults instead of `Succeeded=false` + `ExceptionInfo`.
     pub faults: Option<bool>,
 }
+
+/// The smallest request (a log-in) is some 500 bytes; 16 MiB is far beyond any call.
+pub const SOAP_MAX_MESSAGE_BYTES: Key<usize> =
+    Key::new("[soap] max_message_bytes", 1024..=16_777_216);
+/// A request nests about five deep; deep nesting only costs parser stack.
+pub const SOAP_MAX_DEPTH: Key<u32> = Key::new("[soap] max_depth", 8..=256);
+/// A request has a few dozen nodes.
+pub const SOAP_MAX_NODES: Key<u32> = Key::new("[soap] max_nodes", 64..=1_000_000);
 
 /// Brute-force protection: the per-associate soft lock and the per-address rate limit.
 #[derive(Debug, Default, Deserialize)]
@@ -118,30 +142,43 @@ pub struct LockoutSection {
     pub login_attempts_per_minute_per_address: Option<u32>,
 }
 
-/// The longest lock or window the configuration accepts: a day. Longer ones are almost
-/// certainly a unit mistake (minutes or milliseconds for seconds).
-pub const MAX_LOCKOUT_SECONDS: u64 = 86_400;
+/// 0 never locks; more than a thousand failures is no lock at all.
+pub const LOCKOUT_THRESHOLD: Key<u32> = Key::new("[lockout] threshold", 0..=1000);
+/// Up to a day: longer ones are almost certainly a unit mistake (minutes or milliseconds
+/// for seconds).
+pub const LOCKOUT_WINDOW_SECONDS: Key<u64> = Key::new("[lockout] window_seconds", 1..=86_400);
+pub const LOCKOUT_BASE_DELAY_SECONDS: Key<u64> =
+    Key::new("[lockout] base_delay_seconds", 1..=86_400);
+pub const LOCKOUT_MAX_DELAY_SECONDS: Key<u64> = Key::new("[lockout] max_delay_seconds", 1..=86_400);
+/// 0 = no limit.
+pub const LOGIN_ATTEMPTS_PER_MINUTE: Key<u32> = Key::new(
+    "[lockout] login_attempts_per_minute_per_address",
+    0..=100_000,
+);
 
 impl LockoutSection {
     pub fn settings(&self) -> Result<LockoutSettings, String> {
         let d = LockoutSettings::default();
-        let secs = |key: &str, value: Option<u64>, default: Duration| match value {
-            None => Ok(default),
-            Some(0) => Err(format!("lockout.{key} must be at least 1")),
-            Some(s) if s > MAX_LOCKOUT_SECONDS => Err(format!(
-                "lockout.{key} ({s}) must be at most {MAX_LOCKOUT_SECONDS} (one day)"
-            )),
-            Some(s) => Ok(Duration::from_secs(s)),
+        let secs = |key: &Key<u64>, value: Option<u64>, default: Duration| {
+            Ok::<_, String>(key.check(value)?.map_or(default, Duration::from_secs))
         };
         let settings = LockoutSettings {
-            threshold: self.threshold.unwrap_or(d.threshold),
-            window: secs("window_seconds", self.window_seconds, d.window)?,
-            base_delay: secs("base_delay_seconds", self.base_delay_seconds, d.base_delay)?,
-            max_delay: secs("max_delay_seconds", self.max_delay_seconds, d.max_delay)?,
+            threshold: LOCKOUT_THRESHOLD.or(self.threshold, d.threshold)?,
+            window: secs(&LOCKOUT_WINDOW_SECONDS, self.window_seconds, d.window)?,
+            base_delay: secs(
+                &LOCKOUT_BASE_DELAY_SECONDS,
+                self.base_delay_seconds,
+                d.base_delay,
+            )?,
+            max_delay: secs(
+                &LOCKOUT_MAX_DELAY_SECONDS,
+                self.max_delay_seconds,
+                d.max_delay,
+            )?,
         };
         if settings.max_delay < settings.base_delay {
             return Err(format!(
-                "lockout.max_delay_seconds ({}) must not be less than lockout.base_delay_seconds ({})",
+                "[lockout] max_delay_seconds = {} must not be less than base_delay_seconds = {}",
                 settings.max_delay.as_secs(),
                 settings.base_delay.as_secs()
             ));
@@ -151,25 +188,50 @@ impl LockoutSection {
 }
 
 impl FileConfig {
+    /// Reads and checks a configuration file: every key is known and every value in its
+    /// range, so a bad file stops any command at start, naming the key.
     pub fn load(path: &Path) -> Result<FileConfig, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read configuration file {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("configuration file {}: {e}", path.display()))
+        let file: FileConfig = toml::from_str(&text)
+            .map_err(|e| format!("configuration file {}: {e}", path.display()))?;
+        file.check()
+            .map_err(|e| format!("configuration file {}: {e}", path.display()))?;
+        Ok(file)
     }
 
-    pub fn kdf(&self) -> KdfParams {
+    /// Every check the getters make, at once.
+    pub fn check(&self) -> Result<(), String> {
+        self.kdf()?;
+        self.kdf_workers()?;
+        self.settings()?;
+        self.store_options()?;
+        self.audit_retention_days()?;
+        self.server()?;
+        Ok(())
+    }
+
+    pub fn kdf(&self) -> Result<KdfParams, String> {
         let d = KdfParams::default();
-        KdfParams {
-            m_kib: self.kdf.memory_kib.unwrap_or(d.m_kib),
-            t: self.kdf.iterations.unwrap_or(d.t),
-            p: self.kdf.parallelism.unwrap_or(d.p),
+        let params = KdfParams {
+            m_kib: KDF_MEMORY_KIB.or(self.kdf.memory_kib, d.m_kib)?,
+            t: KDF_ITERATIONS.or(self.kdf.iterations, d.t)?,
+            p: KDF_PARALLELISM.or(self.kdf.parallelism, d.p)?,
+        };
+        if params.m_kib < 8 * params.p {
+            return Err(format!(
+                "[kdf] memory_kib = {} must be at least 8 per lane (parallelism = {}: {})",
+                params.m_kib,
+                params.p,
+                8 * params.p
+            ));
         }
+        Ok(params)
     }
 
-    pub fn kdf_workers(&self) -> usize {
-        self.kdf
-            .workers
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    pub fn kdf_workers(&self) -> Result<usize, String> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        KDF_WORKERS.or(self.kdf.workers, cores)
     }
 
     pub fn settings(&self) -> Result<Settings, String> {
@@ -177,9 +239,8 @@ impl FileConfig {
         let policy = self.password.policy()?;
         Ok(Settings {
             policy,
-            ticket_ttl: self
-                .tickets
-                .lifetime_seconds
+            ticket_ttl: TICKET_LIFETIME_SECONDS
+                .check(self.tickets.lifetime_seconds)?
                 .map_or(d.ticket_ttl, Duration::from_secs),
             renew_tickets: self.tickets.renew_on_use.unwrap_or(d.renew_tickets),
             mode: self.mode()?,
@@ -188,33 +249,25 @@ impl FileConfig {
                 .user_agent_enabled
                 .unwrap_or(d.user_agent_enabled),
             lockout: self.lockout.settings()?,
-            login_rate_per_minute: self
-                .lockout
-                .login_attempts_per_minute_per_address
-                .unwrap_or(d.login_rate_per_minute),
+            login_rate_per_minute: LOGIN_ATTEMPTS_PER_MINUTE.or(
+                self.lockout.login_attempts_per_minute_per_address,
+                d.login_rate_per_minute,
+            )?,
         })
     }
 
     pub fn store_options(&self) -> Result<store::StoreOptions, String> {
         let d = store::StoreOptions::default();
-        match self.store.timeout_ms {
-            None => Ok(d),
-            Some(ms) if STORE_TIMEOUT_MS.contains(&ms) => Ok(store::StoreOptions {
-                timeout: Duration::from_millis(ms),
-            }),
-            Some(ms) => Err(format!(
-                "[store] timeout_ms = {ms} is out of range: use {} to {}",
-                STORE_TIMEOUT_MS.start(),
-                STORE_TIMEOUT_MS.end()
-            )),
-        }
+        Ok(store::StoreOptions {
+            timeout: STORE_TIMEOUT_MS
+                .check(self.store.timeout_ms)?
+                .map_or(d.timeout, Duration::from_millis),
+        })
     }
 
     /// `[audit] retention_days`, or its default; 0 means keep forever.
-    pub fn audit_retention_days(&self) -> u32 {
-        self.audit
-            .retention_days
-            .unwrap_or(DEFAULT_AUDIT_RETENTION_DAYS)
+    pub fn audit_retention_days(&self) -> Result<u32, String> {
+        AUDIT_RETENTION_DAYS.or(self.audit.retention_days, DEFAULT_AUDIT_RETENTION_DAYS)
     }
 
     pub fn mode(&self) -> Result<Mode, String> {
@@ -224,16 +277,17 @@ impl FileConfig {
             .map_err(|e| format!("mode: {e}"))
     }
 
-    pub fn server(&self) -> server::ServerConfig {
+    pub fn server(&self) -> Result<server::ServerConfig, String> {
         let d = server::ServerConfig::default();
-        server::ServerConfig {
+        Ok(server::ServerConfig {
             limits: soap::Limits {
-                max_bytes: self.soap.max_message_bytes.unwrap_or(d.limits.max_bytes),
-                max_depth: self.soap.max_depth.unwrap_or(d.limits.max_depth),
-                max_nodes: self.soap.max_nodes.unwrap_or(d.limits.max_nodes),
+                max_bytes: SOAP_MAX_MESSAGE_BYTES
+                    .or(self.soap.max_message_bytes, d.limits.max_bytes)?,
+                max_depth: SOAP_MAX_DEPTH.or(self.soap.max_depth, d.limits.max_depth)?,
+                max_nodes: SOAP_MAX_NODES.or(self.soap.max_nodes, d.limits.max_nodes)?,
             },
             faults: self.soap.faults.unwrap_or(d.faults),
-        }
+        })
     }
 }
 
@@ -248,10 +302,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.listen.as_deref(), Some("0.0.0.0:9"));
-        assert_eq!(f.kdf().m_kib, 64);
-        assert_eq!(f.kdf().t, 2);
+        assert_eq!(f.kdf().unwrap().m_kib, 64);
+        assert_eq!(f.kdf().unwrap().t, 2);
         assert_eq!(f.settings().unwrap().policy.min_len, 12);
-        assert!(f.server().faults);
+        assert!(f.server().unwrap().faults);
     }
 
     #[test]
@@ -271,9 +325,9 @@ mod tests {
 
     #[test]
     fn audit_retention_defaults_to_a_year() {
-        assert_eq!(FileConfig::default().audit_retention_days(), 365);
+        assert_eq!(FileConfig::default().audit_retention_days(), Ok(365));
         let f: FileConfig = toml::from_str("[audit]\nretention_days = 0\n").unwrap();
-        assert_eq!(f.audit_retention_days(), 0);
+        assert_eq!(f.audit_retention_days(), Ok(0));
         assert!(toml::from_str::<FileConfig>("[audit]\nretention = 3\n").is_err());
     }
 
@@ -322,12 +376,25 @@ mod tests {
         assert_eq!(d.lockout, LockoutSettings::default());
         assert_eq!(d.login_rate_per_minute, 30);
         for (toml, expected) in [
-            ("window_seconds = 0", "lockout.window_seconds must be at least 1"),
-            ("base_delay_seconds = 0", "lockout.base_delay_seconds must be at least 1"),
-            ("max_delay_seconds = 90000", "lockout.max_delay_seconds (90000) must be at most"),
+            (
+                "window_seconds = 0",
+                "[lockout] window_seconds = 0 is out of range: use 1 to 86400",
+            ),
+            (
+                "base_delay_seconds = 0",
+                "[lockout] base_delay_seconds = 0 is out of range",
+            ),
+            (
+                "max_delay_seconds = 90000",
+                "[lockout] max_delay_seconds = 90000 is out of range",
+            ),
+            (
+                "threshold = 1001",
+                "[lockout] threshold = 1001 is out of range: use 0 to 1000",
+            ),
             (
                 "base_delay_seconds = 600\nmax_delay_seconds = 60",
-                "lockout.max_delay_seconds (60) must not be less than lockout.base_delay_seconds (600)",
+                "[lockout] max_delay_seconds = 60 must not be less than base_delay_seconds = 600",
             ),
         ] {
             let f: FileConfig = toml::from_str(&format!("[lockout]\n{toml}\n")).unwrap();
@@ -336,5 +403,95 @@ mod tests {
         }
         assert!(toml::from_str::<FileConfig>("[lockout]\nthreshhold = 3\n").is_err());
         assert!(toml::from_str::<FileConfig>("[lockout]\nthreshold = -1\n").is_err());
+    }
+
+    /// Each numeric key refused at its range's edges, with its name in the message, through
+    /// the same check every command runs at start.
+    #[test]
+    fn every_numeric_key_is_checked_with_its_name() {
+        for (toml, expected) in [
+            (
+                "[kdf]\nmemory_kib = 0",
+                "[kdf] memory_kib = 0 is out of range: use 8 to",
+            ),
+            (
+                "[kdf]\niterations = 0",
+                "[kdf] iterations = 0 is out of range",
+            ),
+            (
+                "[kdf]\nparallelism = 0",
+                "[kdf] parallelism = 0 is out of range",
+            ),
+            (
+                "[kdf]\nparallelism = 65",
+                "[kdf] parallelism = 65 is out of range",
+            ),
+            (
+                "[kdf]\nmemory_kib = 8\nparallelism = 2",
+                "[kdf] memory_kib = 8 must be at least 8 per lane",
+            ),
+            (
+                "[kdf]\nworkers = 0",
+                "[kdf] workers = 0 is out of range: use 1 to 1024",
+            ),
+            (
+                "[tickets]\nlifetime_seconds = 0",
+                "[tickets] lifetime_seconds = 0 is out of range: use 60 to",
+            ),
+            (
+                "[tickets]\nlifetime_seconds = 2592001",
+                "[tickets] lifetime_seconds = 2592001",
+            ),
+            (
+                "[soap]\nmax_message_bytes = 0",
+                "[soap] max_message_bytes = 0 is out of range: use 1024 to",
+            ),
+            (
+                "[soap]\nmax_depth = 0",
+                "[soap] max_depth = 0 is out of range",
+            ),
+            (
+                "[soap]\nmax_nodes = 0",
+                "[soap] max_nodes = 0 is out of range",
+            ),
+            (
+                "[audit]\nretention_days = 36501",
+                "[audit] retention_days = 36501 is out of range",
+            ),
+            (
+                "[store]\ntimeout_ms = 49",
+                "[store] timeout_ms = 49 is out of range: use 50 to 600000",
+            ),
+            (
+                "[lockout]\nlogin_attempts_per_minute_per_address = 100001",
+                "[lockout] login_attempts_per_minute_per_address = 100001 is out of range",
+            ),
+        ] {
+            let f: FileConfig = toml::from_str(toml).unwrap();
+            let e = f.check().unwrap_err();
+            assert!(e.contains(expected), "{toml}: {e}");
+        }
+        let edges: FileConfig = toml::from_str(
+            "[kdf]\nmemory_kib = 16\niterations = 1\nparallelism = 2\nworkers = 1\n\
+             [tickets]\nlifetime_seconds = 60\n[soap]\nmax_message_bytes = 1024\nmax_depth = 8\n\
+             max_nodes = 64\n[audit]\nretention_days = 0\n[store]\ntimeout_ms = 600000\n",
+        )
+        .unwrap();
+        assert_eq!(edges.check(), Ok(()));
+    }
+
+    /// The example in docs/configuration.md lists every key at its default: it must parse
+    /// (no key the program does not know) and pass every check.
+    #[test]
+    fn the_documented_example_is_a_valid_configuration() {
+        let doc = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/configuration.md"
+        ))
+        .unwrap();
+        let start = doc.find("```toml\n").unwrap() + "```toml\n".len();
+        let end = start + doc[start..].find("```").unwrap();
+        let f: FileConfig = toml::from_str(&doc[start..end]).unwrap();
+        assert_eq!(f.check(), Ok(()));
     }
 }
