@@ -38,6 +38,10 @@ pub enum AccountError {
         violation: PolicyViolation,
         reason: String,
     },
+    /// No random password met the policy: its rules leave no room for one of the allowed
+    /// length. Carries the rule the last draw broke; nothing was changed.
+    #[error("no generated password can meet the password policy (the last one drawn broke the rule: {0}); set a password with SetPassword or relax the policy")]
+    PasswordGenerationFailed(PolicyViolation),
     #[error("the old password is not correct")]
     OldPasswordWrong,
     #[error("the password must be changed before anything else: call ChangeOwnPassword")]
@@ -101,6 +105,7 @@ impl AccountError {
             AccountError::AssociateNameTaken(_) => "associate_name_taken",
             AccountError::CallerRetired => "caller_retired",
             AccountError::PasswordRejected { violation, .. } => violation.code(),
+            AccountError::PasswordGenerationFailed(_) => "password_generation_failed",
             AccountError::OldPasswordWrong => "old_password_wrong",
             AccountError::PasswordChangeRequired => "password_change_required",
             AccountError::TooManyAttempts => "too_many_attempts",
@@ -146,6 +151,7 @@ impl AccountError {
             AccountError::TenantNameTaken(_) => "SoDuplicateException",
             AccountError::TenantNameInvalid(_) => "SoArgumentException",
             AccountError::PasswordRejected { .. } => "SoPasswordPolicyException",
+            AccountError::PasswordGenerationFailed(_) => "SoPasswordGenerationException",
             AccountError::OldPasswordWrong => "SoWrongPasswordException",
             AccountError::PasswordChangeRequired => "SoPasswordChangeRequiredException",
             AccountError::TooManyAttempts => "SoTooManyAttemptsException",
@@ -184,6 +190,9 @@ impl AccountError {
             AccountError::PasswordRejected { .. } => {
                 "The password does not meet the password policy."
             }
+            AccountError::PasswordGenerationFailed(_) => {
+                "No password meeting the password policy could be generated."
+            }
             AccountError::ArgumentMissing(_) => "The request is incomplete.",
             AccountError::OldPasswordWrong => "The current password is not correct.",
             AccountError::PasswordChangeRequired => "Please change your password first.",
@@ -204,11 +213,15 @@ impl AccountError {
         }
     }
 
-    /// Whether the fault (in fault mode) is the server's rather than the caller's.
+    /// Whether the fault (in fault mode) is the server's rather than the caller's. A
+    /// policy no generated password can meet is the server's configuration, not the
+    /// request's fault.
     pub fn is_server_side(&self) -> bool {
         matches!(
             self,
-            AccountError::Internal(_) | AccountError::StoreUnavailable(_)
+            AccountError::Internal(_)
+                | AccountError::StoreUnavailable(_)
+                | AccountError::PasswordGenerationFailed(_)
         )
     }
 }

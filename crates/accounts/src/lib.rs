@@ -4,7 +4,6 @@
 //!
 //! Nothing here knows HTTP, XML or SQL. Time is always passed in (`Timestamp`) so that
 //! expiry is deterministic under test.
-#![deny(clippy::unwrap_used)]
 
 mod app;
 mod associate;

@@ -1,6 +1,5 @@
 //! The netserver binary's library half: configuration, command-line interface and the
 //! wiring of store, domain and HTTP server. `main.rs` only calls `run`.
-#![deny(clippy::unwrap_used)]
 
 mod civil;
 pub mod cli;

@@ -1,7 +1,6 @@
 //! The HTTP face of netserver: the accept loop, the SOAP agents (`User.svc`,
 //! `SoPrincipal.svc`) as thin adapters soap → accounts → soap, the served WSDL and info
 //! pages, and health. Knows nothing of SQL: it talks to the domain's `Accounts` only.
-#![deny(clippy::unwrap_used)]
 
 mod agents;
 mod errors;

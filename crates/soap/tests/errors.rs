@@ -1,4 +1,5 @@
 //! Error codes, messages and fault mapping of `SoapError` and `Fault`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use soap::{Fault, FaultCode, SoapError, SoapVersion};
 

@@ -1,4 +1,5 @@
 //! Requests the reader must accept, and the values it must get out of them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod common;
 

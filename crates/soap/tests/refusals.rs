@@ -1,4 +1,5 @@
 //! Every way the reader refuses a message, with the version the fault must be written in.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod common;
 

@@ -2,6 +2,7 @@
 //!
 //! A deterministic pseudo-random generator keeps this reproducible without a fuzzing
 //! dependency; the crate is also meant to be fuzzed properly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod common;
 

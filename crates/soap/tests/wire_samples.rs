@@ -2,6 +2,7 @@
 //!
 //! The fixtures are byte-exact copies of HTTP requests (request line, headers, blank line,
 //! body). They are embedded at compile time so the tests need nothing outside the crate.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use soap::{action_from_headers, parse_request, Limits, SoapVersion, SERVICES88_NS};
 

@@ -1,4 +1,5 @@
 //! Responses and faults, read back with a real XML parser.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod common;
 

@@ -10,6 +10,7 @@
 //! empty database) and prints the time and rows per second. The source is written to
 //! SOURCE_PATH when given (and kept, e.g. to time `netserver store copy` on it), else to
 //! a temporary directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark run: a failed unwrap stops it with the cause
 
 use std::path::PathBuf;
 use std::time::Instant;

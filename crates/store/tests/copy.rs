@@ -1,6 +1,7 @@
 //! `store::copy::copy` over real databases: SQLite files on both sides, and SQLite to and
 //! from PostgreSQL when `NETSERVER_TEST_POSTGRES` is set (see `store::testdb`). Each test
 //! fills a source through the `Store` trait, copies it and reads both sides back whole.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use std::sync::Arc;
 

@@ -6,6 +6,7 @@
 //! test creates its own database `ns_test_<random>` there and drops it at the end. Without
 //! the variable every test says why it skips and passes, except when `CI` is set: then it
 //! fails, so CI cannot skip silently.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use std::sync::Arc;
 

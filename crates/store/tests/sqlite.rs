@@ -1,5 +1,6 @@
 //! The conformance suite on SQLite (a fresh temporary file per test, and in memory), plus
 //! SQLite-specific checks: reopening, migrations, URL parsing, decoding of damaged rows.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 use std::sync::Arc;
 

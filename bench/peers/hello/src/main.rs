@@ -10,7 +10,6 @@
 //! wake-ups), which any design pays that sends a per-request database call there.
 //! `--sketch` answers like the minimal SOAP server of the performance anchors instead
 //! ([`sketch`]): the floor for a real server's protocol path.
-#![deny(clippy::unwrap_used)]
 
 mod sketch;
 

@@ -75,7 +75,11 @@ impl Accounts {
                 name: &target.name,
                 full_name: &target.full_name,
             };
-            let generated = self.settings.policy.generate(Some(&subject));
+            let generated = self
+                .settings
+                .policy
+                .generate(Some(&subject))
+                .map_err(AccountError::PasswordGenerationFailed)?;
             self.apply_password(
                 &caller,
                 ctx,

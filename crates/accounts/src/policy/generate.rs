@@ -29,20 +29,11 @@ impl PasswordPolicy {
     /// `max_len`, at least the required count of each class, re-drawn until
     /// [`PasswordPolicy::verdict`] passes.
     ///
-    /// # Panics
-    ///
-    /// When the policy cannot be met (class minimums above `max_len`, or a `max_len` too
-    /// small for `min_strength`); the configuration refuses such policies, see
-    /// [`PasswordPolicy::try_generate`] for a fallible form.
-    pub fn generate(&self, subject: Option<&Subject<'_>>) -> Secret {
-        match self.try_generate(subject) {
-            Ok(password) => password,
-            Err(violation) => panic!("the password policy cannot be met: {violation}"),
-        }
-    }
-
-    /// [`PasswordPolicy::generate`], returning the last violation when no draw passes.
-    pub fn try_generate(&self, subject: Option<&Subject<'_>>) -> Result<Secret, PolicyViolation> {
+    /// Fails with the rule the last draw broke when no draw passes: class minimums above
+    /// `max_len`, or rules (strength, name, common list) that leave no random password of
+    /// the allowed length. CPU-bound (up to 1000 zxcvbn checks): run it off the
+    /// async workers.
+    pub fn generate(&self, subject: Option<&Subject<'_>>) -> Result<Secret, PolicyViolation> {
         let required = self.min_digits + self.min_lower + self.min_upper + self.min_special;
         if self.max_len == 0 {
             return Err(PolicyViolation::Empty);
@@ -98,7 +89,7 @@ mod tests {
             let p = PasswordPolicy::preset(name).unwrap_or_default();
             let mut seen = std::collections::HashSet::new();
             for _ in 0..200 {
-                let g = p.generate(Some(&BOB));
+                let g = p.generate(Some(&BOB)).expect("presets can be met");
                 assert_eq!(g.expose().chars().count(), 16);
                 assert_eq!(p.verdict(&g, Some(&BOB)), Ok(()), "{name}");
                 assert!(seen.insert(g.expose().to_owned()));
@@ -112,9 +103,15 @@ mod tests {
             min_len: 40,
             ..PasswordPolicy::default()
         };
-        assert_eq!(long.generate(None).expose().chars().count(), 40);
+        assert_eq!(
+            long.generate(None).expect("met").expose().chars().count(),
+            40
+        );
         let narrow = bare(4, 10);
-        assert_eq!(narrow.generate(None).expose().chars().count(), 10);
+        assert_eq!(
+            narrow.generate(None).expect("met").expose().chars().count(),
+            10
+        );
         let classes = PasswordPolicy {
             min_digits: 6,
             min_lower: 6,
@@ -122,7 +119,7 @@ mod tests {
             min_special: 6,
             ..PasswordPolicy::default()
         };
-        let g = classes.generate(None);
+        let g = classes.generate(None).expect("met");
         assert_eq!(g.expose().chars().count(), 24);
         assert_eq!(classes.verdict(&g, None), Ok(()));
         let impossible = PasswordPolicy {
@@ -130,7 +127,7 @@ mod tests {
             ..bare(1, 4)
         };
         assert_eq!(
-            impossible.try_generate(None).map(|_| ()),
+            impossible.generate(None).map(|_| ()),
             Err(PolicyViolation::TooLong { max: 4 })
         );
     }

@@ -1,5 +1,6 @@
 //! The one integration-test binary: a real netserver on port 0 over real HTTP, a fresh
 //! SQLite store per test, cheap Argon2id parameters.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
 mod audit;
 mod auth;

@@ -13,6 +13,15 @@ struct Needed {
     arrays: Vec<&'static TypeDef>,
 }
 
+/// A type the static tables reference, looked up in the catalog. Every reference
+/// resolves (a broken table is a programming error, caught in debug builds by every
+/// test that renders a document); a release build serving `?wsdl` leaves an unknown
+/// type out rather than take the request down.
+fn known(def: Option<&'static TypeDef>, name: &str) -> Option<&'static TypeDef> {
+    debug_assert!(def.is_some(), "the wsdl catalog has no type {name}");
+    def
+}
+
 impl Needed {
     /// Transitive closure of the types reachable from `roots`.
     fn closure<'a>(roots: impl IntoIterator<Item = &'a Field>) -> Needed {
@@ -25,17 +34,18 @@ impl Needed {
                 Ty::Inline(fields) => work.extend(fields.iter().map(|f| f.ty)),
                 Ty::Arrays(name) => {
                     if !arrays.contains(&name) {
-                        let def = catalog::array_type(name)
-                            .unwrap_or_else(|| panic!("wsdl catalog has no arrays type {name}"));
                         arrays.push(name);
-                        work.extend(fields_of(def).iter().map(|f| f.ty));
+                        if let Some(def) = known(catalog::array_type(name), name) {
+                            work.extend(fields_of(def).iter().map(|f| f.ty));
+                        }
                     }
                 }
                 Ty::Tns(name) => {
                     if !tns.contains(&name) {
-                        let def = catalog::tns_type(name)
-                            .unwrap_or_else(|| panic!("wsdl catalog has no type {name}"));
                         tns.push(name);
+                        let Some(def) = known(catalog::tns_type(name), name) else {
+                            continue;
+                        };
                         work.extend(fields_of(def).iter().map(|f| f.ty));
                         if let TypeDef::Complex {
                             base: Some(base), ..

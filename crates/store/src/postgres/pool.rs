@@ -89,6 +89,9 @@ impl Conn<'_> {
 
 impl Deref for Conn<'_> {
     type Target = Client;
+    // `client` is an `Option` only so that `drop` can move it back to the pool; it is
+    // `Some` from checkout until then, and nothing else takes it.
+    #[allow(clippy::expect_used)]
     fn deref(&self) -> &Client {
         self.client
             .as_ref()
@@ -97,6 +100,9 @@ impl Deref for Conn<'_> {
 }
 
 impl DerefMut for Conn<'_> {
+    // `client` is an `Option` only so that `drop` can move it back to the pool; it is
+    // `Some` from checkout until then, and nothing else takes it.
+    #[allow(clippy::expect_used)]
     fn deref_mut(&mut self) -> &mut Client {
         self.client
             .as_mut()
