@@ -98,8 +98,11 @@ pub trait Store: Send + Sync + 'static {
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError>;
     /// Slides the expiry of a ticket that was just used.
     async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError>;
-    /// Deletes tickets that expired before `now`; returns how many.
-    async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError>;
+    /// Deletes at most `limit` of the tickets that expired before `now` (strictly), in
+    /// one short statement, and answers how many. The sweeper repeats it until fewer than
+    /// `limit` come back, so that no single delete holds the table for long; on a shared
+    /// store, rows another node is deleting at the same moment are skipped, not waited for.
+    async fn purge_expired_tickets(&self, now: Timestamp, limit: u32) -> Result<u64, StoreError>;
 
     /// Registers an application; `StoreError::Conflict` when the name (case-insensitively,
     /// in its tenant) or the digest is taken.
@@ -131,7 +134,9 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         filter: AuditFilter,
     ) -> Result<Vec<AuditEvent>, StoreError>;
-    /// The retention sweep: deletes the events older than `before` (strictly), and answers
-    /// how many. Nothing else ever updates or deletes an audit record.
-    async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError>;
+    /// The retention sweep: deletes at most `limit` of the events older than `before`
+    /// (strictly), oldest first, in one short statement, and answers how many; repeated
+    /// like [`Store::purge_expired_tickets`]. Nothing else ever updates or deletes an
+    /// audit record.
+    async fn purge_audit_before(&self, before: Timestamp, limit: u32) -> Result<u64, StoreError>;
 }

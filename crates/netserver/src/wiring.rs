@@ -7,7 +7,9 @@ use std::sync::Arc;
 use accounts::{Accounts, Hasher, KdfParams, Settings, Store};
 
 pub use crate::redact::redact_url;
-pub use crate::sweeper::{audit_cutoff, spawn_audit_sweeper, sweep_audit};
+pub use crate::sweeper::{
+    audit_cutoff, spawn_sweeper, sweep, sweep_audit, sweep_tickets, Swept, SWEEP_BATCH, SWEEP_EVERY,
+};
 use store::StoreOptions;
 use tokio::net::TcpListener;
 

@@ -114,7 +114,7 @@ async fn populate(s: &Arc<dyn Store>) {
             .await
             .unwrap();
     }
-    assert_eq!(s.purge_audit_before(Timestamp(5)).await.unwrap(), 2);
+    assert_eq!(s.purge_audit_before(Timestamp(5), 1_000).await.unwrap(), 2);
     s.record_audit(AuditEvent {
         actor: None,
         target: None,
@@ -270,7 +270,7 @@ async fn swept_source(dir: &tempfile::TempDir) -> String {
             .await
             .unwrap();
     }
-    assert_eq!(s.purge_audit_before(Timestamp(10)).await.unwrap(), 3);
+    assert_eq!(s.purge_audit_before(Timestamp(10), 1_000).await.unwrap(), 3);
     url
 }
 

@@ -27,7 +27,7 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
         );
     }
     let _sweeper =
-        wiring::spawn_audit_sweeper(accounts.store().clone(), cfg.file.audit_retention_days()?);
+        wiring::spawn_sweeper(accounts.store().clone(), cfg.file.audit_retention_days()?);
     let running = wiring::start(&cfg.listen, accounts, cfg.file.server()?).await?;
     tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
     println!("netserver listening on http://{}", running.addr);

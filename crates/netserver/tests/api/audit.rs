@@ -190,11 +190,18 @@ async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
         .unwrap()
         .len();
     assert_eq!(
-        wiring::sweep_audit(&store, 0, now).await.unwrap(),
+        wiring::sweep_audit(&store, 0, now, wiring::SWEEP_BATCH)
+            .await
+            .unwrap(),
         0,
         "0 keeps forever"
     );
-    assert_eq!(wiring::sweep_audit(&store, 30, now).await.unwrap(), 1);
+    assert_eq!(
+        wiring::sweep_audit(&store, 30, now, wiring::SWEEP_BATCH)
+            .await
+            .unwrap(),
+        1
+    );
     let left: Vec<String> = store
         .recent_audit(accounts::DEFAULT_TENANT, 1_000)
         .await
@@ -207,7 +214,7 @@ async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
     assert!(!left.contains(&"old".to_owned()));
     // Swept at the real time, the 1970 records go and the fixture's own (written just
     // now, when it added the administrator) stay.
-    let fresh = wiring::sweep_audit(&store, 1, Timestamp::now())
+    let fresh = wiring::sweep_audit(&store, 1, Timestamp::now(), 1)
         .await
         .unwrap();
     assert_eq!(fresh, 2);

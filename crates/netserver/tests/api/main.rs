@@ -20,6 +20,7 @@ mod raw;
 mod refusals;
 mod set_password;
 mod store_copy;
+mod sweeper;
 mod tenants;
 mod wire_samples;
 mod wsdl;

@@ -128,11 +128,12 @@ pub async fn audit_query_filters_and_orders(store: Arc<dyn Store>) {
     assert_eq!(got[4].app.as_deref(), Some("Partner app"));
 }
 
-/// The retention sweep deletes strictly older records and answers how many.
+/// The retention sweep deletes strictly older records, at most `limit` per call, and
+/// answers how many.
 pub async fn audit_purge_deletes_only_older_records(store: Arc<dyn Store>) {
     assert_eq!(
         store
-            .purge_audit_before(Timestamp(100))
+            .purge_audit_before(Timestamp(100), 100)
             .await
             .expect("purge"),
         0
@@ -142,7 +143,7 @@ pub async fn audit_purge_deletes_only_older_records(store: Arc<dyn Store>) {
     }
     assert_eq!(
         store
-            .purge_audit_before(Timestamp(100))
+            .purge_audit_before(Timestamp(100), 100)
             .await
             .expect("purge"),
         2
@@ -155,9 +156,35 @@ pub async fn audit_purge_deletes_only_older_records(store: Arc<dyn Store>) {
         .map(|e| e.operation)
         .collect();
     assert_eq!(left, ["new", "edge"]);
+    for at in 0..5 {
+        store
+            .record_audit(event(at, "batch"))
+            .await
+            .expect("record");
+    }
+    let mut batches = Vec::new();
+    loop {
+        let n = store
+            .purge_audit_before(Timestamp(100), 2)
+            .await
+            .expect("purge");
+        batches.push(n);
+        if n < 2 {
+            break;
+        }
+    }
+    assert_eq!(batches, [2, 2, 1], "at most `limit` per purge");
+    let left: Vec<String> = store
+        .recent_audit(DEFAULT_TENANT, 10)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.operation)
+        .collect();
+    assert_eq!(left, ["new", "edge"], "batches keep what is not old enough");
     assert_eq!(
         store
-            .purge_audit_before(Timestamp(100))
+            .purge_audit_before(Timestamp(100), 100)
             .await
             .expect("purge"),
         0

@@ -44,6 +44,7 @@ macro_rules! conformance_tests {
             list_is_ordered_by_id_and_counted,
             retire_revokes_tickets,
             tickets_round_trip,
+            ticket_purge_works_in_batches,
             ticket_errors,
             password_change_revokes_other_tickets_and_audits,
             password_change_for_unknown_associate_changes_nothing,

@@ -42,14 +42,14 @@ pub async fn tickets_round_trip(store: Arc<dyn Store>) {
         .expect("insert");
     assert_eq!(
         store
-            .purge_expired_tickets(Timestamp(1_000))
+            .purge_expired_tickets(Timestamp(1_000), 100)
             .await
             .expect("purge"),
         0
     );
     assert_eq!(
         store
-            .purge_expired_tickets(Timestamp(5_000))
+            .purge_expired_tickets(Timestamp(5_000), 100)
             .await
             .expect("purge"),
         2
@@ -63,11 +63,57 @@ pub async fn tickets_round_trip(store: Arc<dyn Store>) {
     assert!(has_ticket(&store, "t4").await);
     assert_eq!(
         store
-            .purge_expired_tickets(Timestamp(5_000))
+            .purge_expired_tickets(Timestamp(5_000), 100)
             .await
             .expect("purge"),
         0
     );
+}
+
+/// The sweep's batches: each purge deletes at most `limit` expired tickets, longest
+/// expired first, until none is left; live tickets (also one expiring exactly at `now`)
+/// stay through every batch.
+pub async fn ticket_purge_works_in_batches(store: Arc<dyn Store>) {
+    let a = insert(&store, person("a")).await;
+    let now = Timestamp(10_000);
+    let expired: Vec<String> = (0..8).map(|i| format!("expired-{i}")).collect();
+    for (i, id) in expired.iter().enumerate() {
+        let at = now.0 - 100 + i64::try_from(i).expect("small");
+        store
+            .insert_ticket(ticket(id, a.id, at))
+            .await
+            .expect("insert");
+    }
+    let live = ["live-at-now", "live-later"];
+    for (id, at) in live.iter().zip([now.0, now.0 + 3_600]) {
+        store
+            .insert_ticket(ticket(id, a.id, at))
+            .await
+            .expect("insert");
+    }
+    let purge = |limit| {
+        let store = store.clone();
+        async move {
+            store
+                .purge_expired_tickets(now, limit)
+                .await
+                .expect("purge")
+        }
+    };
+    assert_eq!(purge(3).await, 3);
+    for (i, id) in expired.iter().enumerate() {
+        assert_eq!(has_ticket(&store, id).await, i >= 3, "oldest first: {id}");
+    }
+    assert_eq!(purge(3).await, 3);
+    assert_eq!(purge(3).await, 2, "the last batch is the rest");
+    assert_eq!(purge(3).await, 0);
+    for id in &expired {
+        assert!(!has_ticket(&store, id).await, "{id}");
+    }
+    for id in live {
+        assert!(has_ticket(&store, id).await, "{id} is not expired");
+    }
+    assert_eq!(purge(1).await, 0, "a one-row batch finds nothing left");
 }
 
 /// Ticket writes that break the schema fail, and the error text names no value.

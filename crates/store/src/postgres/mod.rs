@@ -229,9 +229,9 @@ impl Store for PostgresStore {
         ))
     }
 
-    async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError> {
+    async fn purge_expired_tickets(&self, now: Timestamp, limit: u32) -> Result<u64, StoreError> {
         with_conn!(self, "purge expired tickets", |c| {
-            queries::purge_expired_tickets(&c, now)
+            queries::purge_expired_tickets(&c, now, limit)
         })
     }
 
@@ -284,9 +284,9 @@ impl Store for PostgresStore {
         ))
     }
 
-    async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError> {
+    async fn purge_audit_before(&self, before: Timestamp, limit: u32) -> Result<u64, StoreError> {
         with_conn!(self, "purge audit before", |c| queries::purge_audit_before(
-            &c, before
+            &c, before, limit
         ))
     }
 }

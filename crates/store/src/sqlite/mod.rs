@@ -230,9 +230,9 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn purge_expired_tickets(&self, now: Timestamp) -> Result<u64, StoreError> {
+    async fn purge_expired_tickets(&self, now: Timestamp, limit: u32) -> Result<u64, StoreError> {
         self.pool
-            .write(move |c| queries::purge_expired_tickets(c, now))
+            .write(move |c| queries::purge_expired_tickets(c, now, limit))
             .await
     }
 
@@ -289,9 +289,9 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn purge_audit_before(&self, before: Timestamp) -> Result<u64, StoreError> {
+    async fn purge_audit_before(&self, before: Timestamp, limit: u32) -> Result<u64, StoreError> {
         self.pool
-            .write(move |c| queries::purge_audit_before(c, before))
+            .write(move |c| queries::purge_audit_before(c, before, limit))
             .await
     }
 }

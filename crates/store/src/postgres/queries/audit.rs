@@ -47,12 +47,15 @@ pub(crate) async fn audit_query(
 }
 
 /// The retention sweep: the one statement that deletes audit rows.
-pub(crate) async fn purge_audit_before(c: &Client, before: Timestamp) -> Result<u64> {
+/// One batch of the retention sweep: the `limit` oldest records, found by the time index;
+/// rows another node's sweep holds are skipped.
+pub(crate) async fn purge_audit_before(c: &Client, before: Timestamp, limit: u32) -> Result<u64> {
     execute(
         c,
         "purge audit",
-        "DELETE FROM audit WHERE at < $1",
-        &[&before.0],
+        "DELETE FROM audit WHERE id IN
+           (SELECT id FROM audit WHERE at < $1 ORDER BY at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+        &[&before.0, &i64::from(limit)],
     )
     .await
 }

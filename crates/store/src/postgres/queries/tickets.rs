@@ -42,12 +42,16 @@ pub(crate) async fn renew_ticket(c: &Client, id: &str, expires_at: Timestamp) ->
     Ok(())
 }
 
-pub(crate) async fn purge_expired_tickets(c: &Client, now: Timestamp) -> Result<u64> {
+/// One batch of the sweep: the `limit` longest-expired tickets, found by the expiry index.
+/// Rows locked by another transaction (another node's sweep) are skipped, not waited for.
+pub(crate) async fn purge_expired_tickets(c: &Client, now: Timestamp, limit: u32) -> Result<u64> {
     execute(
         c,
         "purge tickets",
-        "DELETE FROM tickets WHERE expires_at < $1",
-        &[&now.0],
+        "DELETE FROM tickets WHERE id IN
+           (SELECT id FROM tickets WHERE expires_at < $1 ORDER BY expires_at LIMIT $2
+            FOR UPDATE SKIP LOCKED)",
+        &[&now.0, &i64::from(limit)],
     )
     .await
 }

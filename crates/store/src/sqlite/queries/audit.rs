@@ -49,12 +49,14 @@ pub(crate) fn audit_query(
 }
 
 /// The retention sweep: the one statement that deletes audit rows.
-pub(crate) fn purge_audit_before(conn: &Connection, before: Timestamp) -> Result<u64> {
+/// One batch of the retention sweep: the `limit` oldest records, found by the time index.
+pub(crate) fn purge_audit_before(conn: &Connection, before: Timestamp, limit: u32) -> Result<u64> {
     let n = exec(
         conn,
         "purge audit",
-        "DELETE FROM audit WHERE at < ?1",
-        [before.0],
+        "DELETE FROM audit WHERE id IN
+           (SELECT id FROM audit WHERE at < ?1 ORDER BY at LIMIT ?2)",
+        params![before.0, limit],
     )?;
     Ok(n as u64)
 }

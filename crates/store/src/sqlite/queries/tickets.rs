@@ -39,12 +39,14 @@ pub(crate) fn renew_ticket(conn: &Connection, id: &str, expires_at: Timestamp) -
     Ok(())
 }
 
-pub(crate) fn purge_expired_tickets(conn: &Connection, now: Timestamp) -> Result<u64> {
+/// One batch of the sweep: the `limit` longest-expired tickets, found by the expiry index.
+pub(crate) fn purge_expired_tickets(conn: &Connection, now: Timestamp, limit: u32) -> Result<u64> {
     let n = exec(
         conn,
         "purge tickets",
-        "DELETE FROM tickets WHERE expires_at < ?1",
-        [now.0],
+        "DELETE FROM tickets WHERE id IN
+           (SELECT id FROM tickets WHERE expires_at < ?1 ORDER BY expires_at LIMIT ?2)",
+        params![now.0, limit],
     )?;
     u64::try_from(n).map_err(|_| StoreError::Backend("purge tickets: count out of range".into()))
 }
