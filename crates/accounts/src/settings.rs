@@ -53,6 +53,8 @@ pub struct Settings {
     pub ticket_ttl: Duration,
     /// Slide the expiry on each use.
     pub renew_tickets: bool,
+    /// The ceiling: a ticket expires this long after it was issued, however it is used.
+    pub ticket_max_lifetime: Duration,
     /// On-site (no application tokens) or Online (tokens required).
     pub mode: Mode,
     /// Online only: whether the User agent answers at all.
@@ -69,6 +71,7 @@ impl Default for Settings {
             policy: PasswordPolicy::default(),
             ticket_ttl: Duration::from_secs(6 * 3600),
             renew_tickets: true,
+            ticket_max_lifetime: Duration::from_secs(24 * 3600),
             mode: Mode::Onsite,
             user_agent_enabled: false,
             lockout: LockoutSettings::default(),

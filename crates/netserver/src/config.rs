@@ -104,6 +104,35 @@ pub struct OnlineSection {
 pub struct TicketSection {
     pub lifetime_seconds: Option<u64>,
     pub renew_on_use: Option<bool>,
+    /// The ceiling: a ticket expires this long after its log-in, however it is used.
+    pub max_lifetime_seconds: Option<u64>,
+}
+
+/// Five minutes to thirty days: less and clients log in again all the time, more and the
+/// ceiling means nothing.
+pub const TICKET_MAX_LIFETIME_SECONDS: Key<u64> =
+    Key::new("[tickets] max_lifetime_seconds", 300..=2_592_000);
+
+impl TicketSection {
+    /// `(lifetime, ceiling)`, checked: each in its range, the ceiling not below the lifetime.
+    pub fn lifetimes(&self, d: &Settings) -> Result<(Duration, Duration), String> {
+        let ttl = TICKET_LIFETIME_SECONDS
+            .check(self.lifetime_seconds)?
+            .map_or(d.ticket_ttl, Duration::from_secs);
+        let max = TICKET_MAX_LIFETIME_SECONDS
+            .check(self.max_lifetime_seconds)?
+            .map_or(d.ticket_max_lifetime, Duration::from_secs);
+        if max < ttl {
+            return Err(format!(
+                "{} ({}) must not be less than {} ({})",
+                TICKET_MAX_LIFETIME_SECONDS.name,
+                max.as_secs(),
+                TICKET_LIFETIME_SECONDS.name,
+                ttl.as_secs()
+            ));
+        }
+        Ok((ttl, max))
+    }
 }
 
 /// A minute to thirty days: a shorter ticket expires before a client can use it twice.
@@ -237,11 +266,11 @@ impl FileConfig {
     pub fn settings(&self) -> Result<Settings, String> {
         let d = Settings::default();
         let policy = self.password.policy()?;
+        let (ticket_ttl, ticket_max_lifetime) = self.tickets.lifetimes(&d)?;
         Ok(Settings {
             policy,
-            ticket_ttl: TICKET_LIFETIME_SECONDS
-                .check(self.tickets.lifetime_seconds)?
-                .map_or(d.ticket_ttl, Duration::from_secs),
+            ticket_ttl,
+            ticket_max_lifetime,
             renew_tickets: self.tickets.renew_on_use.unwrap_or(d.renew_tickets),
             mode: self.mode()?,
             user_agent_enabled: self
@@ -351,6 +380,29 @@ mod tests {
             );
         }
         assert!(toml::from_str::<FileConfig>("[store]\ntimeout = 1\n").is_err());
+    }
+
+    #[test]
+    fn the_ticket_ceiling_is_read_and_checked() {
+        let d = FileConfig::default().settings().unwrap();
+        assert_eq!(d.ticket_max_lifetime, Duration::from_secs(86_400));
+        let f: FileConfig = toml::from_str("[tickets]\nmax_lifetime_seconds = 43200\n").unwrap();
+        assert_eq!(
+            f.settings().unwrap().ticket_max_lifetime,
+            Duration::from_secs(43_200)
+        );
+        for (toml, expected) in [
+            ("max_lifetime_seconds = 299", "max_lifetime_seconds = 299 is out of range"),
+            ("max_lifetime_seconds = 2592001", "out of range: use 300 to 2592000"),
+            (
+                "lifetime_seconds = 7200\nmax_lifetime_seconds = 3600",
+                "max_lifetime_seconds (3600) must not be less than [tickets] lifetime_seconds (7200)",
+            ),
+        ] {
+            let f: FileConfig = toml::from_str(&format!("[tickets]\n{toml}\n")).unwrap();
+            let e = f.settings().unwrap_err();
+            assert!(e.contains(expected), "{toml}: {e}");
+        }
     }
 
     #[test]

@@ -129,6 +129,7 @@ async fn logged_soap_call(
     if let Ok(value) = HeaderValue::from_str(&op_id) {
         response.headers_mut().insert(OPERATION_ID_HEADER, value);
     }
+    forbid_caching(response.headers_mut());
     tracing::info!(
         op_id = %op_id,
         service = service_name(endpoint.service),
@@ -139,6 +140,15 @@ async fn logged_soap_call(
         "soap call"
     );
     response
+}
+
+/// Every SOAP answer is for one caller and may carry a ticket (log-in) or a generated
+/// password (SetGeneratedPassword): no cache or proxy in between may keep it. Set on all
+/// of them rather than per operation, so that no new operation can forget it.
+fn forbid_caching(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // For HTTP/1.0 caches, which do not know Cache-Control.
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
 }
 
 fn service_name(service: Service) -> &'static str {

@@ -6,6 +6,7 @@ use crate::error::AccountError;
 use crate::ops::{Accounts, Authenticated, CallContext, Principal};
 use crate::policy::normalize;
 use crate::secret::Secret;
+use crate::store::TicketRecord;
 use crate::ticket;
 use crate::time::Timestamp;
 
@@ -68,7 +69,11 @@ impl Accounts {
         if !associate.lock.is_clear() {
             self.store.clear_login_failures(associate.id).await?;
         }
-        let issued = ticket::issue(associate.id, ctx.now, self.settings.ticket_ttl);
+        let ttl = self
+            .settings
+            .ticket_ttl
+            .min(self.settings.ticket_max_lifetime);
+        let issued = ticket::issue(associate.id, ctx.now, ttl);
         let expires_at = issued.record.expires_at;
         self.store.insert_ticket(issued.record).await?;
         self.audit_login(ctx, app, Some(associate.id), Outcome::Success)
@@ -147,13 +152,16 @@ impl Accounts {
         if associate.as_ref().is_some_and(|a| a.tenant != ctx.tenant) {
             return Err(AccountError::TicketInvalid);
         }
-        if record.expires_at <= ctx.now {
+        // The ceiling holds however the ticket was renewed, and for tickets renewed under
+        // a longer ceiling than today's.
+        let ceiling = record.created_at.plus(self.settings.ticket_max_lifetime);
+        if record.expires_at <= ctx.now || ceiling <= ctx.now {
             return Err(AccountError::TicketExpired);
         }
         let associate = associate
             .filter(|a| !a.retired)
             .ok_or(AccountError::CallerRetired)?;
-        self.renew(&record.id, record.expires_at, ctx.now).await?;
+        self.renew(&record, ctx.now).await?;
         Ok(Principal {
             associate,
             ticket_id: record.id,
@@ -180,19 +188,16 @@ impl Accounts {
     }
 
     /// Slides the expiry, at most once a minute per ticket so that a busy client does not
-    /// turn every read into a write.
-    async fn renew(
-        &self,
-        id: &str,
-        expires_at: Timestamp,
-        now: Timestamp,
-    ) -> Result<(), AccountError> {
+    /// turn every read into a write, and never past the ticket's ceiling (issued-at plus
+    /// the maximum lifetime).
+    async fn renew(&self, record: &TicketRecord, now: Timestamp) -> Result<(), AccountError> {
         if !self.settings.renew_tickets {
             return Ok(());
         }
-        let renewed = now.plus(self.settings.ticket_ttl);
-        if renewed.0 - expires_at.0 >= 60 {
-            self.store.renew_ticket(id, renewed).await?;
+        let ceiling = record.created_at.plus(self.settings.ticket_max_lifetime);
+        let renewed = now.plus(self.settings.ticket_ttl).min(ceiling);
+        if renewed.0 - record.expires_at.0 >= 60 {
+            self.store.renew_ticket(&record.id, renewed).await?;
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ mod policy_cli;
 mod protocol;
 mod raw;
 mod refusals;
+mod secrets;
 mod set_password;
 mod store_copy;
 mod sweeper;
