@@ -49,6 +49,18 @@ pub enum AccountError {
     /// The per-address log-in rate limit.
     #[error("too many log-in attempts from this address; wait a minute and try again")]
     TooManyAttempts,
+    /// The caller's password sets were refused as reused too often within the hour: each
+    /// such refusal tells whether a guess is the target's current or a recent password.
+    #[error("too many passwords this caller set were refused as recently used; wait up to an hour before setting passwords again")]
+    ReuseRefusalsExceeded,
+    /// The hashing queue is full: the work would wait longer than its bound.
+    #[error(
+        "the server is busy with other log-ins and password changes; try again in a few seconds"
+    )]
+    ServerBusy,
+    /// Online: the ticket was obtained through another application than the one calling.
+    #[error("the ticket was issued to another application; log in through this application")]
+    TicketAppMismatch,
     #[error("the request is missing '{0}'")]
     ArgumentMissing(&'static str),
     #[error(
@@ -109,6 +121,9 @@ impl AccountError {
             AccountError::OldPasswordWrong => "old_password_wrong",
             AccountError::PasswordChangeRequired => "password_change_required",
             AccountError::TooManyAttempts => "too_many_attempts",
+            AccountError::ReuseRefusalsExceeded => "password_reuse_limit",
+            AccountError::ServerBusy => "server_busy",
+            AccountError::TicketAppMismatch => "ticket_app_mismatch",
             AccountError::ArgumentMissing(_) => "argument_missing",
             AccountError::AppTokenMissing => "app_token_missing",
             AccountError::AppTokenInvalid => "app_token_invalid",
@@ -129,6 +144,7 @@ impl AccountError {
         match self {
             AccountError::CredentialsMissing
             | AccountError::TicketInvalid
+            | AccountError::TicketAppMismatch
             | AccountError::CallerRetired => "SoInvalidTicketException",
             AccountError::TicketExpired => "SoTicketExpiredException",
             AccountError::RightMissing(_)
@@ -154,7 +170,9 @@ impl AccountError {
             AccountError::PasswordGenerationFailed(_) => "SoPasswordGenerationException",
             AccountError::OldPasswordWrong => "SoWrongPasswordException",
             AccountError::PasswordChangeRequired => "SoPasswordChangeRequiredException",
-            AccountError::TooManyAttempts => "SoTooManyAttemptsException",
+            AccountError::TooManyAttempts
+            | AccountError::ReuseRefusalsExceeded
+            | AccountError::ServerBusy => "SoTooManyAttemptsException",
             AccountError::StoreUnavailable(_) => "SoStoreUnavailableException",
             AccountError::Internal(_) => "SoServerException",
         }
@@ -166,6 +184,7 @@ impl AccountError {
             AccountError::CredentialsMissing
             | AccountError::TicketInvalid
             | AccountError::TicketExpired
+            | AccountError::TicketAppMismatch
             | AccountError::CallerRetired => "Please log in again.",
             AccountError::RightMissing(_) | AccountError::PrivilegeGuard => {
                 "You are not allowed to do this."
@@ -197,6 +216,8 @@ impl AccountError {
             AccountError::OldPasswordWrong => "The current password is not correct.",
             AccountError::PasswordChangeRequired => "Please change your password first.",
             AccountError::TooManyAttempts => "Too many attempts; please wait a minute.",
+            AccountError::ReuseRefusalsExceeded => "Too many attempts; please wait a while.",
+            AccountError::ServerBusy => "The server is busy; please try again in a few seconds.",
             AccountError::StoreUnavailable(_) => {
                 "The service is briefly unavailable; please try again in a moment."
             }
@@ -222,6 +243,7 @@ impl AccountError {
             AccountError::Internal(_)
                 | AccountError::StoreUnavailable(_)
                 | AccountError::PasswordGenerationFailed(_)
+                | AccountError::ServerBusy
         )
     }
 }
@@ -319,6 +341,9 @@ mod tests {
             AccountError::TenantNameTaken("x".into()),
             AccountError::TenantNameInvalid("x".into()),
             AccountError::TooManyAttempts,
+            AccountError::ReuseRefusalsExceeded,
+            AccountError::ServerBusy,
+            AccountError::TicketAppMismatch,
             AccountError::Internal(StoreError::Conflict),
             AccountError::StoreUnavailable(StoreError::Unavailable("down".into())),
         ];

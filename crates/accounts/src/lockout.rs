@@ -16,8 +16,9 @@
 //! - a successful log-in, a proven old password, an administrator's password set and
 //!   `netserver user unlock` clear it.
 //!
-//! **Rate limit.** [`RateLimiter`] counts log-in attempts per client address in a fixed
-//! one-minute window, in this process's memory.
+//! **Rate limit.** [`RateLimiter`] counts events per key in a fixed window, in this
+//! process's memory: log-in attempts per client address (a minute), and an
+//! administrator's password sets refused as reused (an hour; see `ops::password`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -138,12 +139,14 @@ impl LockState {
     }
 }
 
-/// How many log-in attempts each client address may make per minute, counted in this
-/// process's memory: several server nodes behind a balancer each allow the full rate (the
-/// limit is not shared between nodes; the per-associate lock, kept in the store, is).
+/// How many events (log-in attempts of a client address, say) each key may have per
+/// window, counted in this process's memory: several server nodes behind a balancer each
+/// allow the full rate (the limit is not shared between nodes; the per-associate lock,
+/// kept in the store, is).
 #[derive(Debug)]
 pub struct RateLimiter {
-    per_minute: u32,
+    limit: u32,
+    window_secs: i64,
     state: Mutex<Windows>,
 }
 
@@ -159,45 +162,66 @@ struct Window {
     count: u32,
 }
 
-const WINDOW_SECS: i64 = 60;
-
 impl RateLimiter {
-    /// `per_minute = 0` allows everything.
+    /// At most `per_minute` events per key and minute; 0 allows everything.
     pub fn new(per_minute: u32) -> Self {
+        Self::per_window(per_minute, Duration::from_secs(60))
+    }
+
+    /// At most `limit` events per key within `window` of the key's first; 0 allows
+    /// everything.
+    pub fn per_window(limit: u32, window: Duration) -> Self {
         RateLimiter {
-            per_minute,
+            limit,
+            window_secs: i64::try_from(window.as_secs()).unwrap_or(i64::MAX).max(1),
             state: Mutex::new(Windows::default()),
         }
     }
 
     /// Counts one attempt from `address` at `now`; false when it is over the limit.
     pub fn allow(&self, address: &str, now: Timestamp) -> bool {
-        if self.per_minute == 0 {
-            return true;
-        }
+        self.limit == 0
+            || self.with_window(address, now, |w| {
+                w.count = w.count.saturating_add(1);
+                w.count
+            }) <= self.limit
+    }
+
+    /// Whether `key` already had its `limit` events in its current window (counts nothing).
+    pub fn exhausted(&self, key: &str, now: Timestamp) -> bool {
+        self.limit > 0 && self.with_window(key, now, |w| w.count) >= self.limit
+    }
+
+    /// Counts one event of `key` at `now`; answers whether that used up its window.
+    pub fn note(&self, key: &str, now: Timestamp) -> bool {
+        self.limit > 0
+            && self.with_window(key, now, |w| {
+                w.count = w.count.saturating_add(1);
+                w.count
+            }) >= self.limit
+    }
+
+    /// Runs `f` on `key`'s window at `now` (a fresh one when the last ran out), pruning
+    /// windows that ran out at most once per window length.
+    fn with_window(&self, key: &str, now: Timestamp, f: impl FnOnce(&mut Window) -> u32) -> u32 {
+        let span = self.window_secs;
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let now = now.0;
-        if now - state.last_prune >= WINDOW_SECS {
-            state
-                .by_address
-                .retain(|_, w| (now - w.start).abs() < WINDOW_SECS);
+        if now - state.last_prune >= span {
+            state.by_address.retain(|_, w| (now - w.start).abs() < span);
             state.last_prune = now;
         }
-        let window = state
-            .by_address
-            .entry(address.to_owned())
-            .or_insert(Window {
-                start: now,
-                count: 0,
-            });
-        if now - window.start >= WINDOW_SECS {
+        let window = state.by_address.entry(key.to_owned()).or_insert(Window {
+            start: now,
+            count: 0,
+        });
+        if now - window.start >= span {
             *window = Window {
                 start: now,
                 count: 0,
             };
         }
-        window.count = window.count.saturating_add(1);
-        window.count <= self.per_minute
+        f(window)
     }
 
     /// How many addresses are being tracked (for tests of the pruning).
@@ -300,5 +324,22 @@ mod tests {
         for _ in 0..1000 {
             assert!(off.allow("a", Timestamp(0)));
         }
+    }
+
+    #[test]
+    fn an_hourly_counter_is_exhausted_at_its_limit_and_recovers() {
+        let r = RateLimiter::per_window(3, Duration::from_secs(3600));
+        assert!(!r.exhausted("7", Timestamp(0)));
+        assert!(!r.note("7", Timestamp(0)));
+        assert!(!r.note("7", Timestamp(100)));
+        assert!(r.note("7", Timestamp(200)));
+        assert!(r.exhausted("7", Timestamp(3599)));
+        assert!(!r.exhausted("8", Timestamp(3599)));
+        assert!(!r.exhausted("7", Timestamp(3600)));
+        let off = RateLimiter::per_window(0, Duration::from_secs(3600));
+        for _ in 0..100 {
+            assert!(!off.note("7", Timestamp(0)));
+        }
+        assert!(!off.exhausted("7", Timestamp(0)));
     }
 }

@@ -63,6 +63,9 @@ pub struct Settings {
     pub lockout: LockoutSettings,
     /// Log-in attempts per minute per client address; 0 = no limit.
     pub login_rate_per_minute: u32,
+    /// An administrator's password sets refused as reused, per hour, after which that
+    /// administrator's further sets are refused until the hour is over; 0 = no limit.
+    pub reuse_refusals_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -76,6 +79,7 @@ impl Default for Settings {
             user_agent_enabled: false,
             lockout: LockoutSettings::default(),
             login_rate_per_minute: 30,
+            reuse_refusals_per_hour: 5,
         }
     }
 }

@@ -282,6 +282,7 @@ impl FileConfig {
                 self.lockout.login_attempts_per_minute_per_address,
                 d.login_rate_per_minute,
             )?,
+            reuse_refusals_per_hour: self.password.reuse_refusals_per_hour()?,
         })
     }
 

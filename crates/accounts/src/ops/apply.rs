@@ -32,6 +32,16 @@ impl Accounts {
         Ok(password)
     }
 
+    /// The verdict of every rule but the history's, for a caller who may not learn
+    /// anything about `target`'s passwords.
+    pub(crate) async fn static_verdict(
+        &self,
+        target: Option<&Associate>,
+        password: &Secret,
+    ) -> Result<(), AccountError> {
+        self.check_rules(target, &normalize(password)).await
+    }
+
     /// The rules without history, on the hashing threads: the strength estimate can take
     /// tens of milliseconds and megabytes on a long password, too much for an async
     /// worker, and too much to run for every waiting request at once.

@@ -66,6 +66,9 @@ pub struct Accounts {
     settings: Arc<Settings>,
     /// Log-in attempts per client address (this process only).
     login_rate: Arc<RateLimiter>,
+    /// Administrators' password sets refused as reused, per administrator (this process
+    /// only): past the limit, their sets are refused before any password work.
+    reuse_refusals: Arc<RateLimiter>,
     /// Ticket ids the store was asked for and did not have.
     unknown_tickets: Arc<UnknownTickets>,
 }
@@ -76,6 +79,10 @@ impl Accounts {
             store,
             hasher,
             login_rate: Arc::new(RateLimiter::new(settings.login_rate_per_minute)),
+            reuse_refusals: Arc::new(RateLimiter::per_window(
+                settings.reuse_refusals_per_hour,
+                std::time::Duration::from_secs(3600),
+            )),
             unknown_tickets: Arc::default(),
             settings: Arc::new(settings),
         }

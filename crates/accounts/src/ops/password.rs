@@ -6,7 +6,7 @@ use crate::audit::{AuditEvent, Outcome};
 use crate::error::AccountError;
 use crate::ops::rules::{admin_over, change_over, Authority};
 use crate::ops::{Accounts, CallContext, Principal};
-use crate::policy::{normalize, Subject};
+use crate::policy::{normalize, PolicyViolation, Subject};
 use crate::secret::Secret;
 
 /// Which associate an operation aims at, as the caller named it.
@@ -40,7 +40,7 @@ impl Accounts {
             let target = self.resolve(ctx, target).await?;
             admin_over(&caller.associate, &target)?;
             let pw = password.cloned().unwrap_or_else(|| Secret::new(""));
-            self.apply_password(&caller, ctx, &target, &pw, Authority::Admin, operation)
+            self.impose_password(&caller, ctx, &target, &pw, operation)
                 .await
         }
         .await;
@@ -118,8 +118,16 @@ impl Accounts {
                 self.prove_old(ctx, &target, old, authority).await?;
             }
             let pw = new.cloned().unwrap_or_else(|| Secret::new(""));
-            self.apply_password(&caller, ctx, &target, &pw, authority, operation)
-                .await
+            match authority {
+                Authority::Own => {
+                    self.apply_password(&caller, ctx, &target, &pw, authority, operation)
+                        .await
+                }
+                Authority::Admin => {
+                    self.impose_password(&caller, ctx, &target, &pw, operation)
+                        .await
+                }
+            }
         }
         .await;
         self.audited(&caller, ctx, target.id(), operation, result)
@@ -137,6 +145,44 @@ impl Accounts {
         let id = caller.associate.id;
         self.change_password(ctx, TargetRef::Id(Some(id)), old, new, "ChangeOwnPassword")
             .await
+    }
+
+    /// An administrator sets a password of their choosing. A refusal as `password_reused`
+    /// says that the guess is the target's current or a recent password: one hash per
+    /// guess, but an oracle all the same. So such refusals are counted per administrator,
+    /// and past `reuse_refusals_per_hour` their further sets are refused before any
+    /// password work until the hour is over (`password_reuse_limit`, audited like every
+    /// failure by the caller's `audited`).
+    async fn impose_password(
+        &self,
+        caller: &Principal,
+        ctx: &CallContext,
+        target: &Associate,
+        password: &Secret,
+        operation: &str,
+    ) -> Result<(), AccountError> {
+        let key = caller.associate.id.to_string();
+        if self.reuse_refusals.exhausted(&key, ctx.now) {
+            return Err(AccountError::ReuseRefusalsExceeded);
+        }
+        let result = self
+            .apply_password(caller, ctx, target, password, Authority::Admin, operation)
+            .await;
+        let reused = matches!(
+            &result,
+            Err(AccountError::PasswordRejected {
+                violation: PolicyViolation::Reused { .. },
+                ..
+            })
+        );
+        if reused && self.reuse_refusals.note(&key, ctx.now) {
+            tracing::warn!(
+                associate = caller.associate.id,
+                limit = self.settings.reuse_refusals_per_hour,
+                "an administrator's password sets were refused as reused too often; further ones are refused for up to an hour"
+            );
+        }
+        result
     }
 
     /// The old password must match; a mismatch costs one verification like a log-in and
@@ -206,21 +252,35 @@ impl Accounts {
         result: Result<T, AccountError>,
     ) -> Result<T, AccountError> {
         if let Err(error) = &result {
-            let event = AuditEvent {
-                tenant: ctx.tenant,
-                at: ctx.now,
-                actor: Some(caller.associate.id),
-                target,
-                operation: operation.into(),
-                outcome: Outcome::Failure(error.code().into()),
-                client: ctx.client.clone(),
-                app: caller.app.clone(),
-                operation_id: Some(ctx.operation_id.clone()),
-            };
-            if let Err(e) = self.store.record_audit(event).await {
-                tracing::error!(error = %e, "could not write an audit record");
-            }
+            let outcome = Outcome::Failure(error.code().into());
+            self.audit_call(caller, ctx, target, operation, outcome)
+                .await;
         }
         result
+    }
+
+    /// Writes one audit record of `caller`'s call; a store failure is logged, not answered.
+    pub(crate) async fn audit_call(
+        &self,
+        caller: &Principal,
+        ctx: &CallContext,
+        target: Option<AssociateId>,
+        operation: &str,
+        outcome: Outcome,
+    ) {
+        let event = AuditEvent {
+            tenant: ctx.tenant,
+            at: ctx.now,
+            actor: Some(caller.associate.id),
+            target,
+            operation: operation.into(),
+            outcome,
+            client: ctx.client.clone(),
+            app: caller.app.clone(),
+            operation_id: Some(ctx.operation_id.clone()),
+        };
+        if let Err(e) = self.store.record_audit(event).await {
+            tracing::error!(error = %e, "could not write an audit record");
+        }
     }
 }

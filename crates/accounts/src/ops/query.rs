@@ -3,6 +3,7 @@
 //! changing operations enforce.
 
 use crate::associate::AssociateId;
+use crate::audit::Outcome;
 use crate::error::AccountError;
 use crate::ops::password::TargetRef;
 use crate::ops::rules::change_over;
@@ -38,11 +39,17 @@ impl Accounts {
 
     /// The policy verdict for `password` as `target`'s (0 or absent: no particular
     /// associate, so the name and history rules do not apply).
+    ///
+    /// The history rule answers only the target itself: for anyone else "used recently"
+    /// would say that a guess is the target's current or a recent password, so their
+    /// verdict comes from the static rules alone. Every call is audited with its verdict
+    /// (`success`, or the violation's code), never the password.
     pub async fn validate_password(
         &self,
         ctx: &CallContext,
         target: Option<AssociateId>,
         password: Option<&Secret>,
+        operation: &str,
     ) -> Result<Validation, AccountError> {
         let caller = self.caller(ctx).await?;
         let result = async {
@@ -51,21 +58,38 @@ impl Accounts {
                 _ => None,
             };
             let pw = password.cloned().unwrap_or_else(|| Secret::new(""));
-            match self.policy_verdict(associate.as_ref(), &pw).await {
-                Ok(_) => Ok(Validation {
+            let own = associate
+                .as_ref()
+                .is_some_and(|a| a.id == caller.associate.id);
+            let verdict = if own {
+                self.policy_verdict(associate.as_ref(), &pw).await.map(drop)
+            } else {
+                self.static_verdict(associate.as_ref(), &pw).await
+            };
+            match verdict {
+                Ok(()) => Ok(Validation {
                     valid: true,
                     reason: String::new(),
                 }),
-                Err(AccountError::PasswordRejected { reason, .. }) => Ok(Validation {
-                    valid: false,
-                    reason,
-                }),
+                Err(AccountError::PasswordRejected { violation, reason }) => {
+                    let code = violation.code();
+                    let outcome = Outcome::Failure(code.into());
+                    self.audit_call(&caller, ctx, target, operation, outcome)
+                        .await;
+                    Ok(Validation {
+                        valid: false,
+                        reason,
+                    })
+                }
                 Err(other) => Err(other),
             }
         }
         .await;
-        self.audited(&caller, ctx, target, "IsPasswordValid", result)
-            .await
+        if result.as_ref().is_ok_and(|v| v.valid) {
+            self.audit_call(&caller, ctx, target, operation, Outcome::Success)
+                .await;
+        }
+        self.audited(&caller, ctx, target, operation, result).await
     }
 
     /// The ways `target` can change its password: by password, until e-mail exists.

@@ -11,6 +11,8 @@
 use accounts::PasswordPolicy;
 use serde::Deserialize;
 
+use super::Key;
+
 /// NIST SP 800-63B §5.1.1.2: verifiers should permit passwords of at least 64 characters.
 pub const NIST_MIN_MAX_LENGTH: usize = 64;
 
@@ -34,11 +36,27 @@ pub struct PasswordSection {
     pub refuse_names: Option<bool>,
     pub history: Option<usize>,
     pub must_change_on_admin_set: Option<bool>,
+    /// An administrator's password sets refused as reused per hour before their further
+    /// sets are refused for the rest of the hour.
+    pub reuse_refusals_per_hour: Option<u32>,
     /// Shown as the reason of any violation instead of the rule's own text.
     pub message: Option<String>,
 }
 
+/// Each refusal confirms or rules out one guess of another associate's password, so the
+/// limit stays small; 0 is not offered.
+pub const REUSE_REFUSALS_PER_HOUR: Key<u32> =
+    Key::new("[password] reuse_refusals_per_hour", 1..=100);
+
 impl PasswordSection {
+    /// `reuse_refusals_per_hour`, or its default, in its range.
+    pub fn reuse_refusals_per_hour(&self) -> Result<u32, String> {
+        REUSE_REFUSALS_PER_HOUR.or(
+            self.reuse_refusals_per_hour,
+            accounts::Settings::default().reuse_refusals_per_hour,
+        )
+    }
+
     /// The effective policy: the preset (or `default`) with the keys set here on top.
     pub fn policy(&self) -> Result<PasswordPolicy, String> {
         let base = match self.preset.as_deref() {
@@ -179,6 +197,24 @@ mod tests {
         assert_eq!(policy("min_strength = 3").unwrap().min_strength, Some(3));
         let off = policy("preset = \"online\"\nmin_strength = 0").unwrap();
         assert_eq!(off.min_strength, None);
+    }
+
+    #[test]
+    fn reuse_refusals_per_hour_is_read_and_bounded() {
+        let read = |t: &str| {
+            toml::from_str::<PasswordSection>(t)
+                .unwrap()
+                .reuse_refusals_per_hour()
+        };
+        assert_eq!(read(""), Ok(5));
+        assert_eq!(read("reuse_refusals_per_hour = 20"), Ok(20));
+        for bad in [0, 101] {
+            let e = read(&format!("reuse_refusals_per_hour = {bad}")).unwrap_err();
+            assert!(
+                e.contains("reuse_refusals_per_hour") && e.contains("use 1 to 100"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod helpers;
 mod lockout;
 mod nodes;
 mod online;
+mod oracle;
 mod outage;
 mod policy_cli;
 mod protocol;

@@ -125,7 +125,9 @@ async fn is_password_valid(
     let id = op.int("AssociateId")?;
     op.int("PersonId")?;
     let password = secret(op, "Password");
-    let result = accounts.validate_password(ctx, id, password.as_ref()).await;
+    let result = accounts
+        .validate_password(ctx, id, password.as_ref(), &op.name)
+        .await;
     if op.name == "IsPasswordValid" {
         return Ok(boolean(op, result.map(|v| v.valid)));
     }
