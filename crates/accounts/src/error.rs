@@ -285,6 +285,15 @@ mod tests {
         assert_eq!(other.code(), "internal");
     }
 
+    #[test]
+    fn a_policy_no_generated_password_meets_is_its_own_server_side_error() {
+        let e = AccountError::PasswordGenerationFailed(PolicyViolation::ContainsName);
+        assert_eq!(e.code(), "password_generation_failed");
+        assert_eq!(e.exception_type(), "SoPasswordGenerationException");
+        assert!(e.is_server_side());
+        assert!(e.public_message().contains("the user's name"), "{e}");
+    }
+
     fn rejected(violation: PolicyViolation) -> AccountError {
         crate::policy::PasswordPolicy::default().rejection(violation)
     }

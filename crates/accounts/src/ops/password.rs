@@ -3,7 +3,7 @@
 
 use crate::associate::{Associate, AssociateId};
 use crate::audit::{AuditEvent, Outcome};
-use crate::error::AccountError;
+use crate::error::{AccountError, StoreError};
 use crate::ops::rules::{admin_over, change_over, Authority};
 use crate::ops::{Accounts, CallContext, Principal};
 use crate::policy::{normalize, PolicyViolation, Subject};
@@ -71,15 +71,7 @@ impl Accounts {
         let result = async {
             let target = self.resolve(ctx, target).await?;
             admin_over(&caller.associate, &target)?;
-            let subject = Subject {
-                name: &target.name,
-                full_name: &target.full_name,
-            };
-            let generated = self
-                .settings
-                .policy
-                .generate(Some(&subject))
-                .map_err(AccountError::PasswordGenerationFailed)?;
+            let generated = self.generate_for(&target).await?;
             self.apply_password(
                 &caller,
                 ctx,
@@ -94,6 +86,27 @@ impl Accounts {
         .await;
         self.audited(&caller, ctx, target.id(), operation, result)
             .await
+    }
+
+    /// A password for `target` that meets the policy, drawn on a hashing thread: up to
+    /// 1000 draws, each with a strength estimate, is too much work for an async worker.
+    /// A policy no draw meets is `PasswordGenerationFailed`, naming the rule.
+    async fn generate_for(&self, target: &Associate) -> Result<Secret, AccountError> {
+        let settings = self.settings.clone();
+        let (name, full_name) = (target.name.clone(), target.full_name.clone());
+        let draw = move || {
+            let subject = Subject {
+                name: &name,
+                full_name: &full_name,
+            };
+            settings.policy.generate(Some(&subject))
+        };
+        match self.hasher.compute(draw).await {
+            Some(generated) => generated.map_err(AccountError::PasswordGenerationFailed),
+            None => Err(AccountError::Internal(StoreError::Backend(
+                "the password generation job failed".into(),
+            ))),
+        }
     }
 
     /// ChangePassword(FromName): the associate itself with its old password, or an

@@ -9,6 +9,7 @@ mod cli_edges;
 mod doc_example;
 mod family;
 mod gate;
+mod generation;
 mod helpers;
 mod lockout;
 mod nodes;
