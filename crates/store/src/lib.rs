@@ -71,16 +71,20 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
 /// error naming the supported ones. Must be called inside a tokio runtime; the blocking
 /// open runs on tokio's blocking pool.
 pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Arc<dyn Store>, OpenError> {
-    let location = location::parse(url)?;
-    if let Location::Postgres(url) = &location {
-        return Ok(Arc::new(PostgresStore::open_with(&url.0, options).await?));
+    match location::parse(url)? {
+        Location::Postgres(url) => Ok(Arc::new(PostgresStore::open_with(&url.0, options).await?)),
+        Location::SqliteFile(path) => open_sqlite(move || SqliteStore::open(&path)).await,
+        Location::SqliteMemory => open_sqlite(SqliteStore::open_in_memory).await,
     }
-    let store = tokio::task::spawn_blocking(move || match location {
-        Location::SqliteFile(path) => SqliteStore::open(&path),
-        Location::SqliteMemory => SqliteStore::open_in_memory(),
-        Location::Postgres(_) => unreachable!("opened above"),
-    })
-    .await
-    .map_err(|e| OpenError::Task(e.to_string()))??;
+}
+
+/// Runs a (blocking) SQLite open on tokio's blocking pool.
+async fn open_sqlite<F>(open: F) -> Result<Arc<dyn Store>, OpenError>
+where
+    F: FnOnce() -> Result<SqliteStore, OpenError> + Send + 'static,
+{
+    let store = tokio::task::spawn_blocking(open)
+        .await
+        .map_err(|e| OpenError::Task(e.to_string()))??;
     Ok(Arc::new(store))
 }

@@ -160,17 +160,18 @@ fn write_field(w: &mut Writer, f: &Field, global: bool) {
     if f.nillable {
         attrs.push(("nillable", "true"));
     }
-    match (f.ty, type_qname(f.ty)) {
-        (Ty::Inline(fields), _) => {
-            w.open("xs:element", &attrs);
-            write_complex_body(w, fields);
-            w.close("xs:element");
-        }
-        (_, Some(qname)) => {
+    match type_qname(f.ty) {
+        Some(qname) => {
             attrs.push(("type", &qname));
             w.empty("xs:element", &attrs);
         }
-        (_, None) => unreachable!("only inline types have no name"),
+        None => {
+            w.open("xs:element", &attrs);
+            if let Ty::Inline(fields) = f.ty {
+                write_complex_body(w, fields);
+            }
+            w.close("xs:element");
+        }
     }
 }
 
