@@ -19,8 +19,28 @@ pub enum OpenError {
     BadPostgresUrl,
     #[error("cannot connect to PostgreSQL: {0}")]
     Connect(String),
-    #[error("cannot create the directory {path}: {detail}")]
-    CreateDir { path: PathBuf, detail: String },
+    #[error(
+        "the directory {dir} does not exist: create it first (netserver creates the \
+         database file, never directories)"
+    )]
+    NoDirectory { dir: PathBuf },
+    #[error("{dir} is not a directory")]
+    NotADirectory { dir: PathBuf },
+    #[error(
+        "there is no SQLite database at {path} (a command that writes, such as serve, \
+         creates it)"
+    )]
+    NoDatabase { path: PathBuf },
+    #[error(
+        "cannot write the SQLite database {path} ({detail}): the file and its directory {dir} \
+         must be writable (WAL mode keeps its -wal and -shm files beside the database); \
+         commands that only read (user list, app list, tenant list, audit) open it read-only"
+    )]
+    NotWritable {
+        path: PathBuf,
+        dir: PathBuf,
+        detail: String,
+    },
     #[error("cannot open the SQLite database {path}: {detail}")]
     Open { path: PathBuf, detail: String },
     #[error("cannot configure the SQLite database {path}: {detail}")]
@@ -32,6 +52,11 @@ pub enum OpenError {
          upgrade netserver"
     )]
     SchemaTooNew { found: i64, known: i64 },
+    #[error(
+        "the database schema is at version {found}, older than this build's ({known}); a \
+         command that writes (such as serve) upgrades it"
+    )]
+    SchemaTooOld { found: i64, known: i64 },
     #[error("the task opening the database failed: {0}")]
     Task(String),
 }

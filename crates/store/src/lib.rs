@@ -65,7 +65,27 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
     open_with(url, &StoreOptions::default()).await
 }
 
-/// Opens the store named by `url`, creating and migrating the database as needed.
+/// Opens the store named by `url` for a command that only reads: a SQLite file is opened
+/// read-only (it must exist, at this build's schema; nothing is created or migrated, and
+/// a write-protected file still opens). PostgreSQL is opened as by [`open_with`]: what
+/// the connection may do is the database's grants to decide.
+pub async fn open_read_only(
+    url: &str,
+    options: &StoreOptions,
+) -> Result<Arc<dyn Store>, OpenError> {
+    match location::parse(url)? {
+        Location::SqliteFile(path) => {
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open_read_only(&path))
+                .await
+                .map_err(|e| OpenError::Task(e.to_string()))??;
+            Ok(Arc::new(store))
+        }
+        _ => open_with(url, options).await,
+    }
+}
+
+/// Opens the store named by `url`, creating and migrating the database as needed (a
+/// SQLite file is created, never a missing directory).
 ///
 /// Supported: `sqlite://PATH`, `sqlite::memory:`, `postgres://…`. Any other scheme is refused with an
 /// error naming the supported ones. Must be called inside a tokio runtime; the blocking

@@ -47,6 +47,7 @@ fn alice() -> NewAssociate {
 async fn reopening_keeps_data_and_does_not_migrate_again() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/deeper/ns.db");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let url = format!("sqlite://{}", path.display());
 
     let first = store::open(&url).await.unwrap();
@@ -197,7 +198,7 @@ async fn an_unopenable_path_names_the_path() {
     std::fs::write(&blocker, b"not a directory").unwrap();
     let path = blocker.join("ns.db");
     let e = SqliteStore::open(&path).unwrap_err();
-    assert!(matches!(e, OpenError::CreateDir { .. }), "{e:?}");
+    assert!(matches!(e, OpenError::NotADirectory { .. }), "{e:?}");
     assert!(
         e.to_string().contains(&blocker.display().to_string()),
         "{e}"
@@ -378,4 +379,75 @@ async fn upgrading_to_tenants_keeps_rows_in_the_default_tenant() {
         expires_at: Timestamp(2),
     };
     assert!(store.insert_ticket(orphan).await.is_err());
+}
+
+#[tokio::test]
+async fn a_missing_directory_is_named_and_never_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such");
+    let url = format!("sqlite://{}", missing.join("x.db").display());
+    for e in [
+        refused(store::open(&url).await),
+        refused(store::open_read_only(&url, &Default::default()).await),
+    ] {
+        assert!(matches!(e, OpenError::NoDirectory { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(
+            text.contains(&format!(
+                "the directory {} does not exist",
+                missing.display()
+            )),
+            "{text}"
+        );
+    }
+    assert!(!dir.path().join("no").exists());
+}
+
+#[tokio::test]
+async fn read_only_opens_neither_create_nor_migrate_nor_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ns.db");
+    let url = format!("sqlite://{}", path.display());
+    let options = store::StoreOptions::default();
+
+    let e = refused(store::open_read_only(&url, &options).await);
+    assert!(matches!(e, OpenError::NoDatabase { .. }), "{e:?}");
+    assert!(e.to_string().contains("ns.db"), "{e}");
+    assert!(!path.exists());
+
+    let writer = store::open(&url).await.unwrap();
+    writer.insert_associate(alice()).await.unwrap();
+    drop(writer);
+    let reader = store::open_read_only(&url, &options).await.unwrap();
+    let listed = reader.list_associates(DEFAULT_TENANT).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let write = reader
+        .insert_associate(NewAssociate {
+            name: "Bob".into(),
+            ..alice()
+        })
+        .await;
+    assert!(
+        matches!(write, Err(StoreError::Backend(ref m)) if m.contains("readonly")),
+        "{write:?}"
+    );
+
+    // A file at an older schema is not migrated by a read-only open.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("DELETE FROM schema_migrations WHERE version > 1", [])
+        .unwrap();
+    drop(conn);
+    let e = refused(store::open_read_only(&url, &options).await);
+    assert!(
+        matches!(e, OpenError::SchemaTooOld { found: 1, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("upgrades it"), "{e}");
+}
+
+fn refused(opened: Result<Arc<dyn Store>, OpenError>) -> OpenError {
+    match opened {
+        Ok(_) => panic!("the store opened"),
+        Err(e) => e,
+    }
 }

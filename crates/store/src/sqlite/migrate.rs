@@ -126,6 +126,42 @@ fn apply(conn: &mut Connection) -> Result<(), OpenError> {
     Ok(())
 }
 
+/// For a read-only open: the database must be at exactly this build's schema, since it
+/// cannot be migrated and an older one lacks what the queries read.
+pub(crate) fn check_current(conn: &Connection) -> Result<(), OpenError> {
+    let failed = |e: rusqlite::Error| OpenError::Migration {
+        version: 0,
+        detail: describe(&e),
+    };
+    let recorded: bool = conn
+        .query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = 'schema_migrations'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(failed)?;
+    let found: i64 = if recorded {
+        conn.query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+            r.get::<_, Option<i64>>(0)
+        })
+        .map_err(failed)?
+        .unwrap_or(0)
+    } else {
+        0
+    };
+    match found.cmp(&latest()) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Greater => Err(OpenError::SchemaTooNew {
+            found,
+            known: latest(),
+        }),
+        std::cmp::Ordering::Less => Err(OpenError::SchemaTooOld {
+            found,
+            known: latest(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

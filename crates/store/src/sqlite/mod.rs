@@ -1,12 +1,13 @@
 //! `Store` on SQLite (rusqlite, bundled SQLite).
 //!
 //! A file database is put in WAL mode with a 5 s busy timeout and foreign keys on, then
-//! migrated (`migrate`). Queries (`queries`) are blocking and run on tokio's blocking pool
+//! migrated (`migrate`); commands that only read open it read-only (`open`). Queries (`queries`) are blocking and run on tokio's blocking pool
 //! through a small connection pool (`pool`, up to four connections, see there for why).
 //! `sqlite::memory:` keeps its database in a single connection, so it works from many
 //! tasks at once (they take turns) and vanishes with the store.
 
 mod migrate;
+mod open;
 pub(crate) mod pool;
 mod queries;
 pub(crate) mod rows;
@@ -44,24 +45,25 @@ impl fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating the file and parent dir if needed), sets WAL + busy_timeout(5s) +
-    /// foreign_keys, runs migrations.
+    /// Opens (creating the file, never a missing directory), sets WAL + busy_timeout(5s) +
+    /// foreign_keys, runs migrations. A file or directory this process may not write is
+    /// refused as such ([`OpenError::NotWritable`]).
     ///
     /// Blocking: from async code call it through `spawn_blocking`, or use [`crate::open`].
     pub fn open(path: &Path) -> Result<SqliteStore, OpenError> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| OpenError::CreateDir {
-                path: parent.to_path_buf(),
-                detail: e.to_string(),
-            })?;
-        }
-        let mut conn = pool::connect(path).map_err(|e| OpenError::Open {
-            path: path.to_path_buf(),
-            detail: describe(&e),
+        let dir = open::directory(path)?;
+        let mut conn = pool::connect(path).map_err(|e| {
+            open::failed(path, &dir, e, |path, detail| OpenError::Open {
+                path,
+                detail,
+            })
         })?;
-        let configure = |e: rusqlite::Error| OpenError::Configure {
-            path: path.to_path_buf(),
-            detail: describe(&e),
+        open::check_writable(&conn, path, &dir)?;
+        let configure = |e: rusqlite::Error| {
+            open::failed(path, &dir, e, |path, detail| OpenError::Configure {
+                path,
+                detail,
+            })
         };
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -70,6 +72,10 @@ impl SqliteStore {
             // Still correct (busy timeout serialises access), only less concurrent.
             tracing::warn!(path = %path.display(), mode, "SQLite refused WAL journal mode");
         }
+        // Take and release the write lock: a directory that refuses the `-wal` file shows
+        // here, before any migration.
+        conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK")
+            .map_err(configure)?;
         migrate::migrate(&mut conn)?;
         tracing::debug!(path = %path.display(), "opened SQLite store");
         Ok(SqliteStore {
@@ -77,6 +83,7 @@ impl SqliteStore {
                 path.to_path_buf(),
                 conn,
                 pool::MAX_FILE_CONNECTIONS,
+                pool::Access::ReadWrite,
             )),
         })
     }

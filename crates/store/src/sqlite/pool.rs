@@ -29,9 +29,21 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections per file database: enough readers beside the writer for a small server.
 pub(crate) const MAX_FILE_CONNECTIONS: usize = 4;
 
+/// How the connections of a file database are opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    ReadWrite,
+    /// Every connection read-only: writes fail with SQLite's "readonly database".
+    ReadOnly,
+    /// Read-only, and SQLite told that nobody changes the file meanwhile, so that it
+    /// needs no `-shm` file (which a write-protected directory cannot hold).
+    Immutable,
+}
+
 pub(crate) struct Pool {
     /// `None` for an in-memory database, which cannot open further connections.
     path: Option<PathBuf>,
+    access: Access,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
     /// One writer at a time from this process (see [`Pool::write`]).
@@ -43,8 +55,8 @@ pub(crate) struct Pool {
 
 impl Pool {
     /// A pool over a file database whose first, already configured connection is `first`.
-    pub(crate) fn file(path: PathBuf, first: Connection, max: usize) -> Pool {
-        let reader = match connect(&path) {
+    pub(crate) fn file(path: PathBuf, first: Connection, max: usize, access: Access) -> Pool {
+        let reader = match connect_with(&path, access) {
             Ok(conn) => Some(Mutex::new(conn)),
             Err(e) => {
                 tracing::warn!(error = %describe(&e), "no reader connection; reads use the pool");
@@ -54,6 +66,7 @@ impl Pool {
         Pool {
             reader,
             path: Some(path),
+            access,
             idle: Mutex::new(vec![first]),
             permits: Arc::new(Semaphore::new(max.max(1))),
             writer: Semaphore::new(1),
@@ -64,6 +77,7 @@ impl Pool {
     pub(crate) fn memory(only: Connection) -> Pool {
         Pool {
             path: None,
+            access: Access::ReadWrite,
             idle: Mutex::new(vec![only]),
             permits: Arc::new(Semaphore::new(1)),
             writer: Semaphore::new(1),
@@ -157,7 +171,7 @@ impl Pool {
             None => match &self.path {
                 Some(path) => {
                     tracing::debug!(path = %path.display(), "opening another SQLite connection");
-                    connect(path).map_err(|e| {
+                    connect_with(path, self.access).map_err(|e| {
                         StoreError::Backend(format!("cannot open a connection: {}", describe(&e)))
                     })?
                 }
@@ -223,13 +237,52 @@ const STATEMENT_CACHE: usize = 64;
 /// Opens one connection to a file database and configures it (busy timeout, foreign keys).
 /// The journal mode (WAL) is a property of the file, set once by `SqliteStore::open`.
 pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
-    // No SQLITE_OPEN_URI: a path that happens to start with "file:" stays a path.
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
+    connect_with(path, Access::ReadWrite)
+}
+
+/// Opens one connection to a file database as `access` says and configures it.
+pub(crate) fn connect_with(path: &Path, access: Access) -> rusqlite::Result<Connection> {
+    // No SQLITE_OPEN_URI but for `immutable`, which only a URI can say: a path that
+    // happens to start with "file:" stays a path.
+    let conn = match access {
+        Access::ReadWrite => Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+        Access::ReadOnly => Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+        Access::Immutable => Connection::open_with_flags(
+            immutable_uri(path),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+    };
     configure(&conn)?;
     Ok(conn)
+}
+
+/// `file:PATH?immutable=1`, the path percent-encoded but for unreserved bytes and `/`.
+fn immutable_uri(path: &Path) -> String {
+    use std::fmt::Write;
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().into_owned().into_bytes();
+    let mut uri = String::from("file:");
+    for &b in &bytes {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// Per-connection settings: busy timeout, foreign-key enforcement, and a statement cache
