@@ -1,17 +1,20 @@
 //! The command line: `serve`, `user …` and `app …` (administration on the store), `audit`
 //! (the audit trail), `client …`
 //! (a SOAP client of a running server), `policy …` (the configured password policy) and
-//! `store copy` (move an installation to another store).
-//! `--listen`, `--database` and `--config` are shared by all and also read from
-//! `NETSERVER_LISTEN`, `NETSERVER_DATABASE`, `NETSERVER_CONFIG`.
+//! `store copy` (move an installation to another store). The flags several of them share
+//! (`--config`, `--database`, `--listen`, `--tenant`) live in `shared`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
-use crate::config::{FileConfig, DEFAULT_DATABASE, DEFAULT_LISTEN};
+
+mod shared;
+
+pub use shared::{
+    ConfigFlag, Global, ListenFlag, NoTenant, Resolved, Slot, StoreFlags, TenantFlag, Wants,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,53 +29,83 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
-pub struct Global {
-    /// Address to listen on [default: 127.0.0.1:8080]
-    #[arg(long, global = true, env = "NETSERVER_LISTEN")]
-    pub listen: Option<String>,
-    /// Store URL, e.g. sqlite://netserver.db [default: sqlite://netserver.db]
-    // `--help` must not show the variable's value: the URL may hold a password.
-    #[arg(
-        long,
-        global = true,
-        env = "NETSERVER_DATABASE",
-        hide_env_values = true
-    )]
-    pub database: Option<String>,
-    /// TOML configuration file
-    #[arg(long, global = true, env = "NETSERVER_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// The customer (tenant) that `user` and `app` commands work on [default: the default
-    /// tenant, which serves paths without a customer segment]
-    #[arg(long, global = true, env = "NETSERVER_TENANT")]
-    pub tenant: Option<String>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server
-    Serve,
+    Serve(ServeArgs),
     /// Manage associates in the store
-    #[command(subcommand)]
-    User(UserCommand),
+    User(UserArgs),
     /// Register, list and revoke applications (their tokens are required in Online mode)
-    #[command(subcommand)]
-    App(AppCommand),
+    App(AppArgs),
     /// Add and list tenants (the customers of an Online installation)
-    #[command(subcommand)]
-    Tenant(TenantCommand),
+    Tenant(TenantArgs),
     /// Talk SOAP to a running server
     #[command(subcommand)]
     Client(ClientCommand),
     /// Print the audit trail, newest first
     Audit(AuditArgs),
     /// Try passwords against the configured password policy, or show it
-    #[command(subcommand)]
-    Policy(PolicyCommand),
+    Policy(PolicyArgs),
     /// Work on whole stores: copy an installation into another store
+    Store(StoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreFlags,
+    #[command(flatten)]
+    pub listen: ListenFlag,
+    #[command(flatten)]
+    pub no_tenant: NoTenant,
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(flatten)]
+    pub store: StoreFlags,
+    #[command(flatten)]
+    pub tenant: TenantFlag,
     #[command(subcommand)]
-    Store(StoreCommand),
+    pub command: UserCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct AppArgs {
+    #[command(flatten)]
+    pub store: StoreFlags,
+    #[command(flatten)]
+    pub tenant: TenantFlag,
+    #[command(subcommand)]
+    pub command: AppCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct TenantArgs {
+    #[command(flatten)]
+    pub store: StoreFlags,
+    #[command(subcommand)]
+    pub command: TenantCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(flatten)]
+    pub config: ConfigFlag,
+    #[command(flatten)]
+    pub no_tenant: NoTenant,
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    #[command(flatten)]
+    pub store: StoreFlags,
+    #[command(flatten)]
+    pub no_tenant: NoTenant,
+    #[command(subcommand)]
+    pub command: StoreCommand,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +152,10 @@ pub struct AuditArgs {
     /// One JSON object per line instead of a table
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub store: StoreFlags,
+    #[command(flatten)]
+    pub tenant: TenantFlag,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,7 +178,9 @@ pub enum PolicyCommand {
 pub enum UserCommand {
     /// Create an associate
     Add {
+        /// The log-in name
         name: String,
+        /// The associate's full name [default: the log-in name]
         #[arg(long)]
         full_name: Option<String>,
         /// Comma-separated functional rights: admin-all, admin-users
@@ -163,24 +202,40 @@ pub enum UserCommand {
     /// List associates
     List,
     /// Retire an associate and revoke its tickets
-    Retire { name: String },
+    Retire {
+        /// The associate's log-in name
+        name: String,
+    },
     /// Forget an associate's failed log-ins and lift its lock
-    Unlock { name: String },
+    Unlock {
+        /// The associate's log-in name
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum TenantCommand {
     /// Add a tenant, reached at /NAME/Remote/Services88/…, with its first administrator
     /// `admin`, whose password is printed only this once
-    Add { name: String },
+    Add {
+        /// The tenant's name, its services' first path segment (e.g. Cust12345)
+        name: String,
+        /// The address the server listens on, for the services' URL printed
+        #[command(flatten)]
+        listen: ListenFlag,
+    },
     /// List tenants
-    List,
+    List {
+        #[command(flatten)]
+        no_tenant: NoTenant,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AppCommand {
     /// Register an application and print its new token (shown only this once)
     Add {
+        /// The application's name
         name: String,
         /// Allow the app to use the User agent; without it the app is a partner app
         #[arg(long)]
@@ -189,17 +244,23 @@ pub enum AppCommand {
     /// List applications
     List,
     /// Revoke an application: its token stops working at once
-    Revoke { name: String },
+    Revoke {
+        /// The application's name
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ClientCommand {
     /// Log in with AuthenticateUsernamePassword and print the ticket
     Login {
+        /// The server: its base URL (http://127.0.0.1:8080, or http://HOST/TENANT for a tenant) or any of its …/Services88/NAME.svc addresses
         #[arg(long)]
         url: String,
+        /// The log-in name
         #[arg(long)]
         user: String,
+        /// Read the password from standard input instead of a prompt
         #[arg(long)]
         password_stdin: bool,
         #[command(flatten)]
@@ -207,12 +268,16 @@ pub enum ClientCommand {
     },
     /// Call SetPassword and print the answer
     SetPassword {
+        /// The server: its base URL (http://127.0.0.1:8080, or http://HOST/TENANT for a tenant) or any of its …/Services88/NAME.svc addresses
         #[arg(long)]
         url: String,
-        #[arg(long, env = "NETSERVER_TICKET")]
+        /// The caller's ticket, as `client login` prints it
+        #[arg(long, env = "NETSERVER_TICKET", hide_env_values = true)]
         ticket: String,
+        /// The id of the associate whose password is set (see `user list`)
         #[arg(long, allow_hyphen_values = true)]
         associate_id: i32,
+        /// Read the new password from standard input instead of a prompt
         #[arg(long)]
         password_stdin: bool,
         #[command(flatten)]
@@ -225,63 +290,9 @@ pub struct SoapArgs {
     /// Speak SOAP 1.2 instead of 1.1
     #[arg(long)]
     pub soap12: bool,
-    /// Application token header to send
-    #[arg(long, env = "NETSERVER_APP_TOKEN")]
+    /// Application token header to send (required in Online mode)
+    #[arg(long, env = "NETSERVER_APP_TOKEN", hide_env_values = true)]
     pub app_token: Option<String>,
-}
-
-/// Resolved shared options: flag or environment, then the file, then the default.
-pub struct Resolved {
-    pub listen: String,
-    pub database: String,
-    pub file: FileConfig,
-    /// `--tenant`, if given.
-    pub tenant: Option<String>,
-}
-
-impl Resolved {
-    /// The domain service over the configured store, with the configured KDF and policy.
-    pub async fn accounts(&self) -> Result<accounts::Accounts, String> {
-        let settings = self.file.settings()?;
-        let store = crate::wiring::open_store(&self.database, &self.file.store_options()?).await?;
-        crate::wiring::domain(store, self.file.kdf()?, self.file.kdf_workers()?, settings)
-    }
-
-    /// The tenant `--tenant` names (the default tenant without it); an unknown name is an error.
-    pub async fn tenant(
-        &self,
-        accounts: &accounts::Accounts,
-    ) -> Result<accounts::TenantId, String> {
-        accounts
-            .resolve_tenant(self.tenant.as_deref())
-            .await
-            .map_err(|e| e.public_message())
-    }
-}
-
-impl Global {
-    pub fn resolve(&self) -> Result<Resolved, String> {
-        let file = match &self.config {
-            Some(path) => FileConfig::load(path)?,
-            None => FileConfig::default(),
-        };
-        let listen = self
-            .listen
-            .clone()
-            .or_else(|| file.listen.clone())
-            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let database = self
-            .database
-            .clone()
-            .or_else(|| file.database.clone())
-            .unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
-        Ok(Resolved {
-            listen,
-            database,
-            file,
-            tenant: self.tenant.clone(),
-        })
-    }
 }
 
 /// The error a command returns when it has already told the user why it failed: the

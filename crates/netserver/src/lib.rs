@@ -7,6 +7,7 @@ pub mod client;
 pub mod commands;
 pub mod config;
 pub mod logging;
+mod output;
 mod redact;
 mod sweeper;
 pub mod wiring;

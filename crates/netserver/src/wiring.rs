@@ -32,6 +32,17 @@ pub async fn open_store(database: &str, options: &StoreOptions) -> Result<Arc<dy
         .map_err(|e| format!("cannot open the store {}: {e}", redact_url(database)))
 }
 
+/// Opens the store named by `database` for a command that only reads (a SQLite file
+/// read-only: it must exist, and nothing is created or migrated).
+pub async fn open_store_read_only(
+    database: &str,
+    options: &StoreOptions,
+) -> Result<Arc<dyn Store>, String> {
+    store::open_read_only(database, options)
+        .await
+        .map_err(|e| format!("cannot open the store {}: {e}", redact_url(database)))
+}
+
 /// The domain service over an open store.
 pub fn domain(
     store: Arc<dyn Store>,
@@ -55,9 +66,23 @@ pub async fn start(
     accounts: Accounts,
     config: server::ServerConfig,
 ) -> Result<Running, String> {
-    let listener = TcpListener::bind(listen)
+    serve_on(bind(listen).await?, accounts, config)
+}
+
+/// Binds `listen`; `serve` does this before anything else, so that a port in use stops
+/// it before a store is created or an administrator's password printed.
+pub async fn bind(listen: &str) -> Result<TcpListener, String> {
+    TcpListener::bind(listen)
         .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))
+}
+
+/// Serves on a bound listener until the task is dropped or aborted.
+pub fn serve_on(
+    listener: TcpListener,
+    accounts: Accounts,
+    config: server::ServerConfig,
+) -> Result<Running, String> {
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;

@@ -70,7 +70,8 @@ impl Accounts {
         Ok(created)
     }
 
-    /// Retires an associate by name and revokes its tickets.
+    /// Retires an associate by name and revokes its tickets. Returns the associate as it
+    /// was: one already retired is left alone (nothing is changed or audited again).
     pub async fn retire_user(
         &self,
         tenant: TenantId,
@@ -80,13 +81,13 @@ impl Accounts {
         let found = self.store.associate_by_name(tenant, name.trim()).await?;
         let associate =
             found.ok_or_else(|| AccountError::AssociateNameNotFound(name.trim().to_owned()))?;
+        if associate.retired {
+            return Ok(associate);
+        }
         self.store.retire_associate(associate.id).await?;
         self.audit_admin(tenant, "user retire", Some(associate.id), now)
             .await?;
-        Ok(Associate {
-            retired: true,
-            ..associate
-        })
+        Ok(associate)
     }
 
     /// Forgets an associate's failed log-ins and lifts its lock (`netserver user unlock`);

@@ -76,18 +76,31 @@ impl Accounts {
         Ok((created, token))
     }
 
-    /// Revokes an application by name; its token stops working at once.
+    /// Revokes an application by name; its token stops working at once. `false` when it
+    /// was already revoked: then nothing is changed or audited again.
     pub async fn revoke_app(
         &self,
         tenant: TenantId,
         name: &str,
         now: Timestamp,
-    ) -> Result<(), AccountError> {
+    ) -> Result<bool, AccountError> {
         let name = name.trim();
+        // Names match case-insensitively, as the store matches them.
+        let key = name.to_lowercase();
+        let already = self
+            .store
+            .list_apps(tenant)
+            .await?
+            .iter()
+            .any(|a| a.name.to_lowercase() == key && a.revoked_at.is_some());
+        if already {
+            return Ok(false);
+        }
         if !self.store.revoke_app(tenant, name, now).await? {
             return Err(AccountError::AppNotFound(name.to_owned()));
         }
-        self.audit_app(tenant, "app revoke", now).await
+        self.audit_app(tenant, "app revoke", now).await?;
+        Ok(true)
     }
 
     async fn audit_app(

@@ -3,9 +3,13 @@
 use accounts::{Accounts, TenantId, Timestamp};
 
 use crate::cli::{AppCommand, Resolved};
+use crate::output::outln;
 
 pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
-    let accounts = cfg.accounts().await?;
+    let accounts = match cmd {
+        AppCommand::List => cfg.accounts_read_only().await?,
+        _ => cfg.accounts().await?,
+    };
     let tenant = cfg.tenant(&accounts).await?;
     match cmd {
         AppCommand::Add {
@@ -25,19 +29,26 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
             // it is shown only now and stored only as a digest.
             eprintln!("Registered application '{}' ({kind}).", app.name);
             eprintln!("Its application token follows; it is shown only now:");
-            println!("{}", token.expose());
+            outln!("{}", token.expose());
             Ok(())
         }
         AppCommand::List => list(&accounts, tenant).await,
         AppCommand::Revoke { name } => {
-            accounts
+            let revoked = accounts
                 .revoke_app(tenant, &name, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
-            println!(
-                "Revoked application '{}'; its token no longer works.",
-                name.trim()
-            );
+            if revoked {
+                outln!(
+                    "Revoked application '{}'; its token no longer works.",
+                    name.trim()
+                );
+            } else {
+                outln!(
+                    "Application '{}' was already revoked; nothing changed.",
+                    name.trim()
+                );
+            }
             Ok(())
         }
     }
@@ -49,13 +60,15 @@ async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), String> {
         .list_apps(tenant)
         .await
         .map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "{:<24} {:<15} {:<20} REVOKED",
-        "NAME", "USER MANAGEMENT", "CREATED"
+        "NAME",
+        "USER MANAGEMENT",
+        "CREATED"
     );
     for app in all {
         let revoked = app.revoked_at.map_or_else(|| "-".to_owned(), |t| utc(t.0));
-        println!(
+        outln!(
             "{:<24} {:<15} {:<20} {}",
             app.name,
             if app.user_management { "yes" } else { "no" },

@@ -1,13 +1,16 @@
 //! `netserver audit`: the audit trail, newest first, as a table or one JSON object a line.
 
+use std::collections::HashMap;
+
 use accounts::{AuditEvent, AuditFilter, Timestamp};
 
 use crate::cli::{AuditArgs, Resolved};
 use crate::commands::app::utc;
+use crate::output::outln;
 
 pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
     let since = args.since.as_deref().map(parse_time).transpose()?;
-    let accounts = cfg.accounts().await?;
+    let accounts = cfg.accounts_read_only().await?;
     let tenant = cfg.tenant(&accounts).await?;
     let store = accounts.store();
     let associate_id = match args.associate.as_deref() {
@@ -33,44 +36,63 @@ pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
         .audit_query(tenant, filter)
         .await
         .map_err(|e| e.to_string())?;
+    // The operator typed names: show names. Records keep ids (a name may be reused
+    // after a retirement, an id never), so `--json` gives both.
+    let names: HashMap<i32, String> = store
+        .list_associates(tenant)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let name =
+        |id: Option<i32>| id.map(|id| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}")));
     if args.json {
         for e in &events {
-            println!("{}", json_line(e));
+            outln!("{}", json_line(e, name(e.actor), name(e.target)));
         }
     } else {
-        println!(
-            "{:<20} {:<30} {:<24} {:>6} {:>6} {:<16} {:<16} OPERATION ID",
-            "TIME (UTC)", "OPERATION", "OUTCOME", "ACTOR", "TARGET", "CLIENT", "APP"
+        outln!(
+            "{:<20} {:<30} {:<24} {:<20} {:<20} {:<16} {:<16} OPERATION ID",
+            "TIME (UTC)",
+            "OPERATION",
+            "OUTCOME",
+            "ACTOR",
+            "TARGET",
+            "CLIENT",
+            "APP"
         );
-        let id = |v: Option<i32>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
-        let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+        let text = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
         for e in &events {
-            println!(
-                "{:<20} {:<30} {:<24} {:>6} {:>6} {:<16} {:<16} {}",
+            outln!(
+                "{:<20} {:<30} {:<24} {:<20} {:<20} {:<16} {:<16} {}",
                 utc(e.at.0),
                 e.operation,
                 e.outcome.as_str(),
-                id(e.actor),
-                id(e.target),
-                text(&e.client),
-                text(&e.app),
-                text(&e.operation_id),
+                text(name(e.actor)),
+                text(name(e.target)),
+                text(e.client.clone()),
+                text(e.app.clone()),
+                text(e.operation_id.clone()),
             );
         }
     }
     Ok(())
 }
 
-/// One event as a JSON object; absent values are `null`.
-fn json_line(e: &AuditEvent) -> String {
+/// One event as a JSON object, with the actor's and target's names beside their ids;
+/// absent values are `null`.
+fn json_line(e: &AuditEvent, actor_name: Option<String>, target_name: Option<String>) -> String {
     let id = |v: Option<i32>| v.map_or_else(|| "null".to_owned(), |v| v.to_string());
     let text = |v: Option<&str>| v.map_or_else(|| "null".to_owned(), json_string);
     format!(
-        "{{\"at\":{},\"time\":{},\"actor\":{},\"target\":{},\"operation\":{},\"outcome\":{},\"client\":{},\"app\":{},\"operation_id\":{}}}",
+        "{{\"at\":{},\"time\":{},\"actor\":{},\"actor_name\":{},\"target\":{},\"target_name\":{},\"operation\":{},\"outcome\":{},\"client\":{},\"app\":{},\"operation_id\":{}}}",
         e.at.0,
         json_string(&format!("{}Z", utc(e.at.0).replace(' ', "T"))),
         id(e.actor),
+        text(actor_name.as_deref()),
         id(e.target),
+        text(target_name.as_deref()),
         json_string(&e.operation),
         json_string(e.outcome.as_str()),
         text(e.client.as_deref()),

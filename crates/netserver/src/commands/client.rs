@@ -3,6 +3,7 @@
 use crate::cli::ClientCommand;
 use crate::client::{Client, FromFlag, Version};
 use crate::commands::password;
+use crate::output::outln;
 
 pub async fn run(cmd: ClientCommand) -> Result<(), String> {
     match cmd {
@@ -20,7 +21,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), String> {
                         "Logged in as associate {} ({}).",
                         login.associate_id, login.full_name
                     );
-                    println!("{}", login.ticket.expose());
+                    outln!("{}", login.ticket.expose());
                     Ok(())
                 }
                 None => Err("log-in failed: unknown user or wrong password".into()),
@@ -40,11 +41,11 @@ pub async fn run(cmd: ClientCommand) -> Result<(), String> {
                 .await?;
             match answer.error {
                 None => {
-                    println!("Response: {}", answer.response);
+                    outln!("Response: {}", answer.response);
                     Ok(())
                 }
                 Some(e) => {
-                    println!("Response: {}", answer.response);
+                    outln!("Response: {}", answer.response);
                     Err(format!("{}: {}", e.exception_type, e.message))
                 }
             }

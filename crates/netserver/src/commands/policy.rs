@@ -7,6 +7,7 @@ use accounts::{normalize, PasswordPolicy, Subject};
 
 use crate::cli::{PolicyCommand, Resolved, ALREADY_REPORTED};
 use crate::commands::password;
+use crate::output::outln;
 
 pub fn run(cfg: Resolved, cmd: PolicyCommand) -> Result<(), String> {
     let policy = cfg.file.settings()?.policy;
@@ -21,17 +22,20 @@ pub fn run(cfg: Resolved, cmd: PolicyCommand) -> Result<(), String> {
             });
             match policy.verdict(&password, subject.as_ref()) {
                 Ok(()) => {
-                    println!("accepted");
+                    outln!("accepted");
                     Ok(())
                 }
                 Err(violation) => {
-                    println!("rejected: {}", policy.reason(&violation));
+                    outln!("rejected: {}", policy.reason(&violation));
                     Err(ALREADY_REPORTED.to_owned())
                 }
             }
         }
         PolicyCommand::Show => {
-            print!("{}", show(&policy, cfg.file.password.preset.as_deref()));
+            outln!(
+                "{}",
+                show(&policy, cfg.file.password.preset.as_deref()).trim_end_matches('\n')
+            );
             Ok(())
         }
     }

@@ -1,5 +1,5 @@
-//! `netserver serve`: open (and migrate) the store, make the first administrator of an
-//! empty store, and serve HTTP until interrupted.
+//! `netserver serve`: bind the port, open (and migrate) the store, make the first
+//! administrator of an empty store, and serve HTTP until interrupted.
 
 use accounts::{Timestamp, DEFAULT_TENANT};
 
@@ -9,6 +9,9 @@ use crate::wiring;
 pub async fn run(cfg: Resolved) -> Result<(), String> {
     // Held to the end of `run`: dropping it flushes the lines still queued.
     let _log_flush = init_logging();
+    // The port first: one in use must stop `serve` before it creates or migrates a store
+    // or prints an administrator's password.
+    let listener = wiring::bind(&cfg.listen).await?;
     let accounts = cfg.accounts().await?;
     if let Some((admin, password)) = accounts
         .bootstrap_admin(DEFAULT_TENANT, Timestamp::now())
@@ -28,7 +31,7 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     }
     let _sweeper =
         wiring::spawn_sweeper(accounts.store().clone(), cfg.file.audit_retention_days()?);
-    let running = wiring::start(&cfg.listen, accounts, cfg.file.server()?).await?;
+    let running = wiring::serve_on(listener, accounts, cfg.file.server()?)?;
     tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
     println!("netserver listening on http://{}", running.addr);
     tokio::select! {

@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use store::copy::{self, Options, Progress, Report, Table};
 
 use crate::cli::{CopyArgs, Resolved, StoreCommand};
+use crate::output::outln;
 use crate::wiring::redact_url;
 
 pub async fn run(cfg: Resolved, cmd: StoreCommand) -> Result<(), String> {
@@ -31,8 +32,8 @@ async fn copy_store(cfg: Resolved, args: CopyArgs) -> Result<(), String> {
     let report = copy::copy(&from, &args.to, &options, &mut progress)
         .await
         .map_err(|e| e.to_string())?;
-    print!("{}", summary(&report));
-    println!(
+    outln!("{}", summary(&report).trim_end_matches('\n'));
+    outln!(
         "Counts match: {} is a copy of {}.",
         redact_url(&args.to),
         redact_url(&from)

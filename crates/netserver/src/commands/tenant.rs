@@ -4,36 +4,42 @@ use accounts::Timestamp;
 
 use crate::cli::{Resolved, TenantCommand};
 use crate::commands::app::utc;
+use crate::output::outln;
 
 pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), String> {
-    let accounts = cfg.accounts().await?;
+    let accounts = match cmd {
+        TenantCommand::List { .. } => cfg.accounts_read_only().await?,
+        TenantCommand::Add { .. } => cfg.accounts().await?,
+    };
     match cmd {
-        TenantCommand::Add { name } => {
+        TenantCommand::Add { name, .. } => {
             let (tenant, admin, password) = accounts
                 .add_tenant(&name, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
-            println!("Created tenant '{}' (id {}).", tenant.name, tenant.id);
-            println!(
+            outln!("Created tenant '{}' (id {}).", tenant.name, tenant.id);
+            outln!(
                 "Created its associate '{}' (id {}) with right admin-all.",
-                admin.name, admin.id
+                admin.name,
+                admin.id
             );
             // Printed once, to the operator's terminal only; it never reaches the log.
-            println!("Its password, shown only now: {}", password.expose());
-            println!(
+            outln!("Its password, shown only now: {}", password.expose());
+            outln!(
                 "Its services: http://{}/{}/Remote/Services88/User.svc (and SoPrincipal.svc)",
-                cfg.listen, tenant.name
+                cfg.listen,
+                tenant.name
             );
             Ok(())
         }
-        TenantCommand::List => {
+        TenantCommand::List { .. } => {
             let all = accounts
                 .list_tenants()
                 .await
                 .map_err(|e| e.public_message())?;
-            println!("{:>6}  {:<24} CREATED", "ID", "NAME");
+            outln!("{:>6}  {:<24} CREATED", "ID", "NAME");
             for t in all {
-                println!("{:>6}  {:<24} {}", t.id, t.name, utc(t.created_at.0));
+                outln!("{:>6}  {:<24} {}", t.id, t.name, utc(t.created_at.0));
             }
             Ok(())
         }

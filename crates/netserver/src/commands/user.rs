@@ -1,12 +1,16 @@
 //! `netserver user add|list|retire|unlock`: administration straight on the store.
 
-use accounts::{parse_rights, Accounts, NewUser, TenantId, Timestamp, UserType};
+use accounts::{parse_rights, AccountError, Accounts, NewUser, TenantId, Timestamp, UserType};
 
 use crate::cli::{Resolved, UserCommand};
 use crate::commands::password;
+use crate::output::outln;
 
 pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
-    let accounts = cfg.accounts().await?;
+    let accounts = match cmd {
+        UserCommand::List => cfg.accounts_read_only().await?,
+        _ => cfg.accounts().await?,
+    };
     let tenant = cfg.tenant(&accounts).await?;
     match cmd {
         UserCommand::Add {
@@ -18,12 +22,16 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
             no_password,
             must_change,
         } => {
+            // Everything but the password is checked before it is asked for.
+            let user_type = user_type.parse::<UserType>()?;
+            let rights = parse_rights(&rights)?;
+            check_name_free(&accounts, tenant, &name).await?;
             let user = NewUser {
                 must_change,
                 full_name: full_name.unwrap_or_else(|| name.clone()),
                 name,
-                user_type: user_type.parse::<UserType>()?,
-                rights: parse_rights(&rights)?,
+                user_type,
+                rights,
                 password: if no_password {
                     None
                 } else {
@@ -34,9 +42,10 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
                 .add_user(tenant, user, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
-            println!(
+            outln!(
                 "Created associate '{}' with id {}.",
-                created.name, created.id
+                created.name,
+                created.id
             );
             Ok(())
         }
@@ -52,20 +61,47 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
             } else {
                 "was not locked; its failed log-ins are forgotten"
             };
-            println!("Associate '{}' (id {}) {state}.", was.name, was.id);
+            outln!("Associate '{}' (id {}) {state}.", was.name, was.id);
             Ok(())
         }
         UserCommand::Retire { name } => {
-            let retired = accounts
+            let was = accounts
                 .retire_user(tenant, &name, Timestamp::now())
                 .await
                 .map_err(|e| e.public_message())?;
-            println!(
-                "Retired associate '{}' (id {}); its tickets are revoked.",
-                retired.name, retired.id
-            );
+            if was.retired {
+                outln!(
+                    "Associate '{}' (id {}) was already retired; nothing changed.",
+                    was.name,
+                    was.id
+                );
+            } else {
+                outln!(
+                    "Retired associate '{}' (id {}); its tickets are revoked.",
+                    was.name,
+                    was.id
+                );
+            }
             Ok(())
         }
+    }
+}
+
+/// The name is not empty and not taken in the tenant (the store still refuses a clash
+/// that appears meanwhile).
+async fn check_name_free(accounts: &Accounts, tenant: TenantId, name: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AccountError::ArgumentMissing("name").public_message());
+    }
+    let found = accounts
+        .store()
+        .associate_by_name(tenant, name)
+        .await
+        .map_err(|e| e.to_string())?;
+    match found {
+        Some(_) => Err(AccountError::AssociateNameTaken(name.to_owned()).public_message()),
+        None => Ok(()),
     }
 }
 
@@ -75,9 +111,13 @@ async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), String> {
         .list_associates(tenant)
         .await
         .map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "{:>6}  {:<20} {:<24} {:<9} {:<8} RIGHTS",
-        "ID", "NAME", "FULL NAME", "TYPE", "STATUS"
+        "ID",
+        "NAME",
+        "FULL NAME",
+        "TYPE",
+        "STATUS"
     );
     let now = Timestamp::now();
     for a in all {
@@ -89,7 +129,7 @@ async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), String> {
         } else {
             "active"
         };
-        println!(
+        outln!(
             "{:>6}  {:<20} {:<24} {:<9} {:<8} {}",
             a.id,
             a.name,

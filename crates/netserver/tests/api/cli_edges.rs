@@ -39,3 +39,310 @@ fn serve_refuses_numeric_keys_out_of_range_by_name() {
         assert!(!env.db().exists(), "{section}: the store was created");
     }
 }
+
+/// A store URL in a directory that does not exist: refused with the directory named,
+/// nothing created, by `serve` and by a verb that writes.
+#[test]
+fn a_missing_directory_is_named_and_never_created() {
+    let env = Env::new();
+    let missing = env.dir.path().join("no/such/dir");
+    let url = format!("sqlite://{}", missing.join("x.db").display());
+    for args in [
+        &["serve", "--listen", "127.0.0.1:0"][..],
+        &["user", "add", "bob", "--no-password"][..],
+        &["user", "list"][..],
+    ] {
+        let o = env.run(&[args, &["--database", &url]].concat(), "");
+        assert!(!o.status.success(), "{args:?}");
+        let e = err(&o);
+        assert!(
+            e.contains(&format!(
+                "the directory {} does not exist",
+                missing.display()
+            )),
+            "{args:?}: {e}"
+        );
+        assert!(!out(&o).contains("shown only now"), "{}", out(&o));
+    }
+    assert!(!env.dir.path().join("no").exists());
+}
+
+/// `serve` takes its port before anything else: with the port in use it stops without
+/// creating a store or printing an administrator's password.
+#[test]
+fn serve_binds_its_port_before_it_creates_a_store() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let env = Env::new();
+    let o = env.run(&["serve", "--listen", &address], "");
+    assert!(!o.status.success());
+    assert!(
+        err(&o).contains(&format!("cannot listen on {address}")),
+        "{}",
+        err(&o)
+    );
+    assert!(!out(&o).contains("shown only now"), "{}", out(&o));
+    assert!(!env.db().exists(), "the store was created");
+}
+
+/// Runs `cmd` as a user who may not write what the test protected: the test's own user
+/// when it is not root (the modes then apply to it), else `nobody`, since root writes
+/// through any mode.
+fn unprivileged(env: &Env, cmd: &mut std::process::Command) {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    if std::fs::metadata(env.dir.path()).unwrap().uid() == 0 {
+        cmd.uid(65_534).gid(65_534);
+    }
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A store the process may not write: the commands that only read still work (they open
+/// it read-only), and one that writes says that the file and its directory must be
+/// writable.
+#[test]
+fn a_read_only_store_serves_the_commands_that_only_read() {
+    let env = Env::new();
+    let add = env.run(&["user", "add", "bob", "--no-password"], "");
+    assert!(add.status.success(), "{}", err(&add));
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        unprivileged(&env, &mut cmd);
+        crate::cli::run_with_stdin(cmd.args(args), "")
+    };
+    set_mode(env.dir.path(), 0o755);
+    for (file_mode, dir_mode) in [(0o444, 0o555), (0o444, 0o777), (0o644, 0o555)] {
+        set_mode(&env.db(), file_mode);
+        set_mode(env.dir.path(), dir_mode);
+        for args in [
+            &["user", "list"][..],
+            &["audit"][..],
+            &["app", "list"][..],
+            &["tenant", "list"][..],
+        ] {
+            let o = run(args);
+            assert!(
+                o.status.success(),
+                "{args:?} {file_mode:o}/{dir_mode:o}: {}",
+                err(&o)
+            );
+        }
+        assert!(out(&run(&["user", "list"])).contains("bob"));
+        assert!(out(&run(&["audit"])).contains("user add"));
+        let o = run(&["user", "add", "carl", "--no-password"]);
+        assert!(!o.status.success(), "{file_mode:o}/{dir_mode:o}");
+        let e = err(&o);
+        assert!(
+            e.contains(&env.db().display().to_string())
+                && e.contains(&format!(
+                    "the file and its directory {} must be writable",
+                    env.dir.path().display()
+                )),
+            "{file_mode:o}/{dir_mode:o}: {e}"
+        );
+    }
+    set_mode(env.dir.path(), 0o700);
+}
+
+/// A command that only reads does not create a store where there is none.
+#[test]
+fn reading_commands_do_not_create_a_store() {
+    let env = Env::new();
+    for args in [
+        &["user", "list"][..],
+        &["audit"][..],
+        &["tenant", "list"][..],
+    ] {
+        let o = env.run(args, "");
+        assert!(!o.status.success(), "{args:?}");
+        assert!(
+            err(&o).contains(&format!(
+                "there is no SQLite database at {}",
+                env.db().display()
+            )),
+            "{args:?}: {}",
+            err(&o)
+        );
+    }
+    assert!(!env.db().exists());
+}
+
+/// `--tenant` where it means nothing is refused with the reason, before or after the
+/// subcommand; where it works (user, app, audit) it is taken either way.
+#[test]
+fn the_tenant_flag_is_refused_where_it_means_nothing() {
+    let env = Env::new();
+    assert!(env.run(&["tenant", "add", "Cust1"], "").status.success());
+    for (args, why) in [
+        (
+            &["serve", "--tenant", "Cust1"][..],
+            "it serves every tenant",
+        ),
+        (
+            &["--tenant", "Cust1", "serve"][..],
+            "it serves every tenant",
+        ),
+        (
+            &["policy", "show", "--tenant", "Cust1"][..],
+            "the same for every tenant",
+        ),
+        (
+            &["--tenant", "Cust1", "policy", "show"][..],
+            "the same for every tenant",
+        ),
+        (
+            &["tenant", "list", "--tenant", "Cust1"][..],
+            "it lists every tenant",
+        ),
+        (
+            &["--tenant", "Cust1", "tenant", "list"][..],
+            "it lists every tenant",
+        ),
+        (
+            &[
+                "--tenant", "Cust1", "client", "login", "--url", "http://x", "--user", "u",
+            ][..],
+            "--url",
+        ),
+    ] {
+        let o = env.run(args, "");
+        assert!(!o.status.success(), "{args:?}");
+        let e = err(&o);
+        assert!(
+            e.contains("--tenant means nothing to `netserver ") && e.contains(why),
+            "{args:?}: {e}"
+        );
+    }
+    let o = env.run(&["--listen", "127.0.0.1:1", "user", "list"], "");
+    assert!(
+        err(&o).contains("--listen means nothing to `netserver user`"),
+        "{}",
+        err(&o)
+    );
+    let o = env.run(
+        &["--tenant", "Cust1", "user", "list", "--tenant", "Cust1"],
+        "",
+    );
+    assert!(err(&o).contains("--tenant is given twice"), "{}", err(&o));
+    for args in [
+        &["--tenant", "Cust1", "user", "list"][..],
+        &["user", "--tenant", "Cust1", "list"][..],
+        &["user", "list", "--tenant", "Cust1"][..],
+        &["audit", "--tenant", "Cust1"][..],
+    ] {
+        let o = env.run(args, "");
+        assert!(o.status.success(), "{args:?}: {}", err(&o));
+    }
+    assert!(out(&env.run(&["user", "list", "--tenant", "Cust1"], "")).contains("admin"));
+    assert!(!out(&env.run(&["user", "list"], "")).contains("admin"));
+}
+
+/// Every flag of every subcommand has a help line, and a subcommand lists only the
+/// shared flags it reads.
+#[test]
+fn help_lists_each_subcommand_s_own_flags_each_with_a_line() {
+    let env = Env::new();
+    let cases: &[(&[&str], &[&str], &[&str])] = &[
+        (
+            &["serve"],
+            &["--config", "--database", "--listen"],
+            &["--tenant"],
+        ),
+        (
+            &["user", "add"],
+            &["--full-name", "--tenant", "--database"],
+            &["--listen"],
+        ),
+        (
+            &["user", "list"],
+            &["--tenant", "--database"],
+            &["--listen"],
+        ),
+        (&["user", "retire"], &["--tenant"], &["--listen"]),
+        (
+            &["app", "add"],
+            &["--user-management", "--tenant"],
+            &["--listen"],
+        ),
+        (&["app", "revoke"], &["--tenant"], &["--listen"]),
+        (
+            &["tenant", "add"],
+            &["--listen", "--database"],
+            &["--tenant"],
+        ),
+        (
+            &["tenant", "list"],
+            &["--database"],
+            &["--tenant", "--listen"],
+        ),
+        (
+            &["audit"],
+            &["--tenant", "--since", "--json"],
+            &["--listen"],
+        ),
+        (
+            &["policy", "check"],
+            &["--config", "--full-name", "--user"],
+            &["--database", "--tenant", "--listen"],
+        ),
+        (
+            &["policy", "show"],
+            &["--config"],
+            &["--database", "--tenant", "--listen"],
+        ),
+        (
+            &["client", "login"],
+            &["--url", "--user", "--password-stdin", "--app-token"],
+            &["--database", "--config", "--tenant", "--listen"],
+        ),
+        (
+            &["client", "set-password"],
+            &["--url", "--ticket", "--associate-id"],
+            &["--database", "--config", "--tenant", "--listen"],
+        ),
+        (
+            &["store", "copy"],
+            &["--from", "--to", "--database"],
+            &["--tenant", "--listen"],
+        ),
+    ];
+    for (command, listed, absent) in cases {
+        let o = env.run(&[*command, &["--help"][..]].concat(), "");
+        assert!(o.status.success(), "{command:?}");
+        let help = out(&o);
+        for flag in *listed {
+            assert!(
+                help.contains(&format!("{flag} ")),
+                "{command:?} lists {flag}: {help}"
+            );
+        }
+        for flag in *absent {
+            assert!(
+                !help.contains(flag),
+                "{command:?} does not list {flag}: {help}"
+            );
+        }
+        // An option line is the flag, its value name, then its help: none ends at the flag.
+        for line in help.lines().filter(|l| l.trim_start().starts_with('-')) {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let described = words
+                .iter()
+                .skip(1)
+                .any(|w| !w.starts_with('<') && !w.starts_with('-'));
+            assert!(described, "{command:?}: no help for `{}`", line.trim());
+        }
+        for line in help.lines().skip_while(|l| *l != "Arguments:").skip(1) {
+            if line.is_empty() {
+                break;
+            }
+            assert!(
+                line.split_whitespace().count() > 1,
+                "{command:?}: no help for `{line}`"
+            );
+        }
+    }
+}
