@@ -346,3 +346,174 @@ fn help_lists_each_subcommand_s_own_flags_each_with_a_line() {
         }
     }
 }
+
+/// Fills the store with `n` associates and as many audit records, more output than a
+/// pipe holds, so that a reader who stops early leaves the command writing into a
+/// closed pipe.
+fn a_long_listing(env: &Env, n: i32) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}", env.db().display());
+        let store = store::open(&url).await.unwrap();
+        for i in 0..n {
+            let a = store
+                .insert_associate(accounts::NewAssociate {
+                    tenant: accounts::DEFAULT_TENANT,
+                    name: format!("user{i:05}"),
+                    full_name: format!("User Number {i:05}"),
+                    user_type: accounts::UserType::Internal,
+                    rights: vec![],
+                    password_hash: None,
+                    must_change: false,
+                })
+                .await
+                .unwrap();
+            store
+                .record_audit(accounts::AuditEvent {
+                    tenant: accounts::DEFAULT_TENANT,
+                    at: accounts::Timestamp(1_700_000_000 + i64::from(i)),
+                    actor: None,
+                    target: Some(a.id),
+                    operation: "user add".into(),
+                    outcome: accounts::Outcome::Success,
+                    client: Some("cli".into()),
+                    app: None,
+                    operation_id: None,
+                })
+                .await
+                .unwrap();
+        }
+    });
+}
+
+/// `netserver audit | head -1` and `netserver user list | head -1`: the reader goes
+/// away after a line; the command ends quietly, with status 0 and nothing on stderr.
+#[test]
+fn a_reader_that_stops_early_ends_the_listing_quietly() {
+    use std::io::BufRead;
+    let env = Env::new();
+    a_long_listing(&env, 1500);
+    for args in [
+        &["audit", "--limit", "5000"][..],
+        &["audit", "--json", "--limit", "5000"][..],
+        &["user", "list"][..],
+    ] {
+        let mut child = env
+            .cmd()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?}");
+        // The reader (and with it the pipe's only read end) is gone here.
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        assert!(err(&o).is_empty(), "{args:?}: {}", err(&o));
+    }
+}
+
+/// Retiring or revoking twice says it already was, succeeds, and audits once.
+#[test]
+fn retire_and_revoke_twice_say_so_and_audit_once() {
+    let env = Env::new();
+    assert!(env
+        .run(&["user", "add", "bob", "--no-password"], "")
+        .status
+        .success());
+    assert!(env.run(&["app", "add", "CRM"], "").status.success());
+    let first = env.run(&["user", "retire", "bob"], "");
+    assert!(
+        out(&first).contains("Retired associate 'bob'"),
+        "{}",
+        out(&first)
+    );
+    let again = env.run(&["user", "retire", "BOB"], "");
+    assert!(again.status.success(), "{}", err(&again));
+    assert!(
+        out(&again).contains("was already retired; nothing changed"),
+        "{}",
+        out(&again)
+    );
+    let first = env.run(&["app", "revoke", "CRM"], "");
+    assert!(
+        out(&first).contains("Revoked application 'CRM'"),
+        "{}",
+        out(&first)
+    );
+    let again = env.run(&["app", "revoke", "crm"], "");
+    assert!(again.status.success(), "{}", err(&again));
+    assert!(
+        out(&again).contains("was already revoked; nothing changed"),
+        "{}",
+        out(&again)
+    );
+    let trail = out(&env.run(&["audit", "--json"], ""));
+    for verb in ["user retire", "app revoke"] {
+        let n = trail
+            .lines()
+            .filter(|l| l.contains(&format!("\"operation\":\"{verb}\"")))
+            .count();
+        assert_eq!(n, 1, "{verb}: {trail}");
+    }
+    let missing = env.run(&["app", "revoke", "Nope"], "");
+    assert!(!missing.status.success());
+}
+
+/// `user add` refuses a taken name (or a bad right) before it asks for a password: with
+/// no terminal and nothing on standard input, the answer is about the name.
+#[test]
+fn user_add_checks_the_name_before_the_password() {
+    let env = Env::new();
+    assert!(env
+        .run(&["user", "add", "bob", "--no-password"], "")
+        .status
+        .success());
+    for args in [
+        &["user", "add", "BOB"][..],
+        &["user", "add", "BOB", "--password-stdin"][..],
+    ] {
+        let o = env.run(args, "");
+        assert!(!o.status.success());
+        assert!(err(&o).contains("already taken"), "{args:?}: {}", err(&o));
+        assert!(!err(&o).contains("password"), "{args:?}: {}", err(&o));
+    }
+    let o = env.run(&["user", "add", "carl", "--rights", "root"], "");
+    assert!(
+        err(&o).contains("unknown functional right 'root'"),
+        "{}",
+        err(&o)
+    );
+}
+
+/// The audit table shows the names the operator typed; `--json` has ids and names.
+#[test]
+fn the_audit_trail_shows_names() {
+    let env = Env::new();
+    assert!(env
+        .run(&["user", "add", "first", "--no-password"], "")
+        .status
+        .success());
+    assert!(env
+        .run(&["user", "add", "bobby", "--no-password"], "")
+        .status
+        .success());
+    assert!(env.run(&["user", "retire", "bobby"], "").status.success());
+    let table = out(&env.run(&["audit"], ""));
+    let retire = table
+        .lines()
+        .find(|l| l.contains("user retire"))
+        .expect(&table);
+    assert!(retire.contains(" bobby "), "{table}");
+    let json = out(&env.run(&["audit", "--json", "--associate", "bobby"], ""));
+    assert!(
+        json.lines()
+            .all(|l| l.contains("\"target\":2,\"target_name\":\"bobby\"")
+                && l.contains("\"actor_name\":null")),
+        "{json}"
+    );
+}
