@@ -154,12 +154,12 @@ impl Client {
         let resp = req
             .send()
             .await
-            .map_err(|e| format!("cannot reach {url}: {e}"))?;
+            .map_err(|e| format!("cannot reach {url}: {}", causes(&e)))?;
         let status = resp.status();
         let text = resp
             .text()
             .await
-            .map_err(|e| format!("cannot read the answer: {e}"))?;
+            .map_err(|e| format!("cannot read the answer of {url}: {}", causes(&e)))?;
         if !status.is_success() && !text.contains("Envelope") {
             return Err(format!("{url} answered HTTP {status}"));
         }
@@ -185,6 +185,26 @@ impl Client {
             self.version.envelope_ns()
         )
     }
+}
+
+/// What went wrong, from the error's chain of causes: reqwest's own text only repeats
+/// the URL ("error sending request for url (…)"); the causes say "Connection refused",
+/// "dns error", "operation timed out". Each text that the previous one already ends
+/// with is left out.
+fn causes(e: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !parts.last().is_some_and(|p| p.ends_with(&text)) {
+            parts.push(text);
+        }
+        cause = c.source();
+    }
+    if parts.is_empty() {
+        return e.to_string();
+    }
+    parts.join(": ")
 }
 
 fn parse(text: &str) -> Result<roxmltree::Document<'_>, String> {

@@ -17,8 +17,15 @@ pub enum OpenError {
     BadSqliteUrl(&'static str),
     #[error("malformed postgres URL ({SUPPORTED})")]
     BadPostgresUrl,
-    #[error("cannot connect to PostgreSQL: {0}")]
+    /// The address and the cause, never the user or password.
+    #[error("cannot connect to PostgreSQL {0}")]
     Connect(String),
+    #[error(
+        "the database URL asks for TLS (sslmode=require), which netserver does not support \
+         yet: connect over a trusted network or a local socket with sslmode=disable or \
+         sslmode=prefer"
+    )]
+    TlsUnsupported,
     #[error(
         "the directory {dir} does not exist: create it first (netserver creates the \
          database file, never directories)"

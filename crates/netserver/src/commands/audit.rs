@@ -232,9 +232,9 @@ mod tests {
             tenant: accounts::DEFAULT_TENANT,
         };
         assert_eq!(
-            json_line(&e),
-            "{\"at\":0,\"time\":\"1970-01-01T00:00:00Z\",\"actor\":null,\"target\":3,\
-             \"operation\":\"user \\\"add\\\"\",\"outcome\":\"success\",\"client\":\"cli\",\
+            json_line(&e, None, Some("b\"o".into())),
+            "{\"at\":0,\"time\":\"1970-01-01T00:00:00Z\",\"actor\":null,\"actor_name\":null,\
+             \"target\":3,\"target_name\":\"b\\\"o\",\"operation\":\"user \\\"add\\\"\",\"outcome\":\"success\",\"client\":\"cli\",\
              \"app\":null,\"operation_id\":null}"
         );
     }

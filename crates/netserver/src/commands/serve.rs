@@ -48,7 +48,5 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
 }
 
 fn init_logging() -> crate::logging::LogGuard {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("NETSERVER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    crate::logging::init(filter)
+    crate::logging::init(crate::logging::filter_from_env())
 }

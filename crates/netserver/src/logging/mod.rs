@@ -64,6 +64,59 @@ fn flush(buffer: &Shared) {
     let _ = b.flush();
 }
 
+/// The variable that sets the log filter.
+pub const LOG_VARIABLE: &str = "NETSERVER_LOG";
+
+/// The log filter from `NETSERVER_LOG`, `info` without it. A value that is not a filter,
+/// or a bare word that is neither a level nor one of this program's modules (which the
+/// filter syntax reads as a module name, silently logging nothing), is warned about on
+/// standard error and replaced by `info`.
+pub fn filter_from_env() -> tracing_subscriber::EnvFilter {
+    let value = std::env::var(LOG_VARIABLE).ok();
+    let (filter, warning) = filter(value.as_deref());
+    if let Some(warning) = warning {
+        eprintln!("warning: {warning}");
+    }
+    filter
+}
+
+/// The modules a bare word in the filter may name.
+const MODULES: &[&str] = &["netserver", "server", "accounts", "store", "soap"];
+const LEVELS: &[&str] = &["trace", "debug", "info", "warn", "error", "off"];
+
+fn filter(value: Option<&str>) -> (tracing_subscriber::EnvFilter, Option<String>) {
+    let default = || tracing_subscriber::EnvFilter::new("info");
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return (default(), None);
+    };
+    let unknown = value.split(',').map(str::trim).find(|d| {
+        let word = d.split(['=', '[', ':']).next().unwrap_or("");
+        !d.contains('=')
+            && !d.contains('[')
+            && !LEVELS.contains(&word.to_ascii_lowercase().as_str())
+            && !MODULES.contains(&word)
+    });
+    if let Some(word) = unknown {
+        return (
+            default(),
+            Some(format!(
+                "{LOG_VARIABLE}='{value}': '{word}' is neither a level ({}) nor a module                  of netserver ({}); logging at info",
+                LEVELS.join(", "),
+                MODULES.join(", ")
+            )),
+        );
+    }
+    match tracing_subscriber::EnvFilter::try_new(value) {
+        Ok(filter) => (filter, None),
+        Err(e) => (
+            default(),
+            Some(format!(
+                "{LOG_VARIABLE}='{value}' is not a log filter ({e}); logging at info"
+            )),
+        ),
+    }
+}
+
 /// Installs the global subscriber with `filter` (an `EnvFilter` directive such as `info`).
 pub fn init(filter: tracing_subscriber::EnvFilter) -> LogGuard {
     let buffer: Shared = Arc::new(Mutex::new(BufWriter::with_capacity(
@@ -91,4 +144,41 @@ pub fn init(filter: tracing_subscriber::EnvFilter) -> LogGuard {
         builder.event_format(line::PlainLine).try_init()
     };
     LogGuard { buffer, stop }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::filter;
+
+    #[test]
+    fn levels_modules_and_directives_are_taken_silently() {
+        for good in [
+            None,
+            Some(""),
+            Some("debug"),
+            Some("WARN"),
+            Some("store=debug,info"),
+            Some("netserver"),
+        ] {
+            let (_, warning) = filter(good);
+            assert_eq!(warning, None, "{good:?}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_warned_about() {
+        for (bad, expected) in [
+            ("verbose", "'verbose' is neither a level"),
+            ("info,loud", "'loud' is neither a level"),
+            ("store=shouty", "is not a log filter"),
+        ] {
+            let (filter, warning) = filter(Some(bad));
+            let warning = warning.unwrap_or_default();
+            assert!(
+                warning.contains(expected) && warning.contains("NETSERVER_LOG"),
+                "{bad}: {warning}"
+            );
+            assert_eq!(filter.to_string(), "info");
+        }
+    }
 }

@@ -517,3 +517,95 @@ fn the_audit_trail_shows_names() {
         "{json}"
     );
 }
+
+/// A port nobody listens on: bound, then let go.
+fn closed_port() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().to_string()
+}
+
+/// Errors say what went wrong: the client names the refused connection; PostgreSQL
+/// errors name the address and the cause (never the password), and a URL asking for TLS
+/// is told that it is not supported.
+#[test]
+fn connection_errors_name_the_address_and_the_cause() {
+    let env = Env::new();
+    let address = closed_port();
+    let o = env.run(
+        &[
+            "client",
+            "login",
+            "--url",
+            &format!("http://{address}"),
+            "--user",
+            "u",
+            "--password-stdin",
+        ],
+        "pw\n",
+    );
+    assert!(!o.status.success());
+    assert!(
+        err(&o).contains(&address) && err(&o).contains("Connection refused"),
+        "{}",
+        err(&o)
+    );
+
+    let url = format!("postgres://postgres:hunter2@{address}/netserver");
+    let o = env.run(&["user", "list", "--database", &url], "");
+    let e = err(&o);
+    assert!(
+        e.contains(&format!("cannot connect to PostgreSQL at {address}"))
+            && e.contains("Connection refused"),
+        "{e}"
+    );
+    assert!(!e.contains("hunter2"), "{e}");
+
+    let o = env.run(
+        &[
+            "user",
+            "list",
+            "--database",
+            "postgres://postgres@127.0.0.1:5432/postgres?sslmode=require",
+        ],
+        "",
+    );
+    assert!(!o.status.success());
+    assert!(
+        err(&o).contains("asks for TLS (sslmode=require), which netserver does not support"),
+        "{}",
+        err(&o)
+    );
+}
+
+/// A `NETSERVER_LOG` that is no filter is warned about, not silently dropped.
+#[test]
+fn a_bad_log_filter_is_warned_about() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let env = Env::new();
+    for (value, expected) in [
+        (
+            "verbose",
+            "NETSERVER_LOG='verbose': 'verbose' is neither a level",
+        ),
+        (
+            "store=shouty",
+            "NETSERVER_LOG='store=shouty' is not a log filter",
+        ),
+    ] {
+        let o = crate::cli::run_with_stdin(
+            env.cmd()
+                .env("NETSERVER_LOG", value)
+                .args(["serve", "--listen", &address]),
+            "",
+        );
+        assert!(err(&o).contains(expected), "{value}: {}", err(&o));
+    }
+    let o = crate::cli::run_with_stdin(
+        env.cmd()
+            .env("NETSERVER_LOG", "debug")
+            .args(["serve", "--listen", &address]),
+        "",
+    );
+    assert!(!err(&o).contains("warning"), "{}", err(&o));
+}

@@ -31,6 +31,7 @@ type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 /// URL sets one. Statements have no deadline: a large copy takes as long as it takes.
 pub(crate) fn config(url: &str) -> Result<Config, OpenError> {
     let mut config = Config::from_str(url).map_err(|_| OpenError::BadPostgresUrl)?;
+    pool::refuse_tls(&config)?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(crate::StoreOptions::default().timeout);
     }
@@ -40,9 +41,16 @@ pub(crate) fn config(url: &str) -> Result<Config, OpenError> {
 impl PgDb {
     /// A connection to an existing, migrated database.
     pub(crate) async fn connect(config: &Config, side: Side) -> Result<PgDb, CopyError> {
-        let client = pool::connect(config)
-            .await
-            .map_err(|e| CopyError::database(side, format!("cannot connect: {}", describe(&e))))?;
+        let client = pool::connect(config).await.map_err(|e| {
+            CopyError::database(
+                side,
+                format!(
+                    "cannot connect to {}: {}",
+                    pool::address(config),
+                    describe(&e)
+                ),
+            )
+        })?;
         Ok(PgDb { client, side })
     }
 

@@ -73,12 +73,13 @@ impl PostgresStore {
     /// As [`PostgresStore::open`], with the deadline of each operation from `options`.
     pub async fn open_with(url: &str, options: &StoreOptions) -> Result<PostgresStore, OpenError> {
         let mut config = Config::from_str(url).map_err(|_| OpenError::BadPostgresUrl)?;
+        pool::refuse_tls(&config)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(options.timeout);
         }
-        let mut first = pool::connect(&config)
-            .await
-            .map_err(|e| OpenError::Connect(describe(&e)))?;
+        let mut first = pool::connect(&config).await.map_err(|e| {
+            OpenError::Connect(format!("at {}: {}", pool::address(&config), describe(&e)))
+        })?;
         migrate::migrate(&mut first).await?;
         tracing::debug!("opened PostgreSQL store");
         Ok(PostgresStore {

@@ -9,9 +9,11 @@ use std::sync::Mutex;
 
 use accounts::StoreError;
 use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::{Client, Config, NoTls};
 
 use super::rows::describe;
+use crate::error::OpenError;
 
 /// Connections per store (per server node).
 pub(crate) const MAX_CONNECTIONS: usize = 8;
@@ -28,6 +30,37 @@ pub(crate) struct Conn<'a> {
     reusable: bool,
     pool: &'a Pool,
     _permit: SemaphorePermit<'a>,
+}
+
+/// Where `config` connects (`host:port`, several joined by commas), for error messages:
+/// never the user or password.
+pub(crate) fn address(config: &Config) -> String {
+    let ports = config.get_ports();
+    let port = |i: usize| ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| match host {
+            Host::Tcp(name) => format!("{name}:{}", port(i)),
+            #[cfg(unix)]
+            Host::Unix(dir) => format!("{} (port {})", dir.display(), port(i)),
+        })
+        .collect();
+    if hosts.is_empty() {
+        format!("localhost:{}", port(0))
+    } else {
+        hosts.join(", ")
+    }
+}
+
+/// Connections are plain TCP: a URL that requires TLS is refused before connecting, so
+/// that the operator reads why instead of a failed handshake.
+pub(crate) fn refuse_tls(config: &Config) -> Result<(), OpenError> {
+    match config.get_ssl_mode() {
+        SslMode::Disable | SslMode::Prefer => Ok(()),
+        _ => Err(OpenError::TlsUnsupported),
+    }
 }
 
 /// Opens one connection and drives it on a background task.
@@ -67,7 +100,11 @@ impl Pool {
         let client = match reused {
             Some(client) => client,
             None => connect(&self.config).await.map_err(|e| {
-                StoreError::Unavailable(format!("connect to PostgreSQL: {}", describe(&e)))
+                StoreError::Unavailable(format!(
+                    "connect to PostgreSQL at {}: {}",
+                    address(&self.config),
+                    describe(&e)
+                ))
             })?,
         };
         Ok(Conn {

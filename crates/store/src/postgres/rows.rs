@@ -43,11 +43,27 @@ pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
                 "the connection is closed".into()
             } else {
                 // Client-side errors (I/O, protocol, parameter conversion) name kinds and
-                // types, not values.
-                e.to_string()
+                // types, not values; their causes ("Connection refused", "timed out") are
+                // in the source chain, which the error's own text leaves out.
+                with_causes(e)
             }
         }
     }
+}
+
+/// `e`'s text followed by each cause's, skipping a cause its error already repeats.
+fn with_causes(e: &tokio_postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let part = c.to_string();
+        if !text.ends_with(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// The error for a failed statement; `what` names the operation. A lost or refused
