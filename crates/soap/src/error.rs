@@ -49,6 +49,52 @@ pub enum SoapError {
     /// The `Body` has no element child.
     #[error("the SOAP Body has no operation element")]
     EmptyBody,
+    /// The envelope has a second `Header`.
+    #[error("the envelope has two Header elements; at most one is allowed")]
+    TwoHeaders,
+    /// The envelope has a second `Body`.
+    #[error("the envelope has two Body elements; exactly one is allowed")]
+    TwoBodies,
+    /// A `Header` follows the `Body`.
+    #[error("the Header comes after the Body; it must come before it")]
+    HeaderAfterBody,
+    /// An element other than `Header` or `Body` follows the `Body`.
+    #[error("element {{{}}}{} follows the Body; nothing may come after it", clip(.namespace), clip(.name))]
+    ElementAfterBody {
+        /// Namespace URI of the element ("" when it has none).
+        namespace: String,
+        /// Its local name.
+        name: String,
+    },
+    /// The `Body` holds more than one element.
+    #[error("the Body holds two elements ('{}', then '{}'); it must hold exactly one operation", clip(.first), clip(.second))]
+    TwoOperations {
+        /// Local name of the first element.
+        first: String,
+        /// Local name of the second.
+        second: String,
+    },
+    /// A Services88 header (`ApplicationToken`, `Credentials`, `TimeZone`) appears more
+    /// than once, inside `Header` and directly under `Envelope` counted together.
+    #[error("{0} header appears twice")]
+    DuplicateHeader(&'static str),
+    /// A field of a Services88 header appears more than once, e.g. two `Ticket`s in one
+    /// `Credentials`.
+    #[error("{field} appears twice in the {header} header")]
+    DuplicateHeaderField {
+        /// The header, e.g. `Credentials`.
+        header: &'static str,
+        /// The repeated field, e.g. `Ticket`.
+        field: &'static str,
+    },
+    /// A parameter of the operation appears more than once.
+    #[error("parameter {} appears twice in {}", clip(.name), clip(.operation))]
+    DuplicateParameter {
+        /// Local name of the operation element.
+        operation: String,
+        /// Local name of the repeated parameter.
+        name: String,
+    },
     /// Header blocks marked mustUnderstand that are not understood: (namespace, local name).
     #[error("{}", must_understand_text(.0))]
     MustUnderstand(Vec<(String, String)>),
@@ -100,6 +146,14 @@ impl SoapError {
             SoapError::WrongEnvelopeNamespace(_) => "wrong_envelope_namespace",
             SoapError::NoBody => "no_body",
             SoapError::EmptyBody => "empty_body",
+            SoapError::TwoHeaders => "two_headers",
+            SoapError::TwoBodies => "two_bodies",
+            SoapError::HeaderAfterBody => "header_after_body",
+            SoapError::ElementAfterBody { .. } => "element_after_body",
+            SoapError::TwoOperations { .. } => "two_operations",
+            SoapError::DuplicateHeader(_) => "duplicate_header",
+            SoapError::DuplicateHeaderField { .. } => "duplicate_header_field",
+            SoapError::DuplicateParameter { .. } => "duplicate_parameter",
             SoapError::MustUnderstand(_) => "must_understand",
             SoapError::UnknownOperation { .. } => "unknown_operation",
             SoapError::ActionMismatch { .. } => "action_mismatch",

@@ -10,6 +10,8 @@
 //! - `scan`: the byte-level checks that run before the XML parser (size, BOM, UTF-8,
 //!   document type declarations, nesting depth).
 //! - `reader`: the envelope reader ([`parse_request`]).
+//! - `structure`: the envelope's shape, one meaning per message (one `Body`, one
+//!   operation, headers before it and each once).
 //! - `model`: what a parsed request looks like; its `Debug` output never shows secrets.
 //! - `xml_error`: parser errors turned into refusals that do not repeat the input.
 //! - `xsd`: lexical parsing of the few XML Schema types requests carry.
@@ -29,6 +31,7 @@ mod model;
 mod reader;
 mod response;
 mod scan;
+mod structure;
 mod version;
 mod writer;
 mod xml_error;

@@ -109,6 +109,29 @@ impl Operation {
             .find(|p| p.name == name && p.namespace == SERVICES88_NS)
     }
 
+    /// Refuses the request when one of `declared` (the operation's parameters, by local
+    /// name in SERVICES88_NS) appears more than once, naming the first such parameter.
+    /// Other elements are not looked at: unknown extras stay tolerated, as WCF tolerates
+    /// them, since nothing reads them. Allocates only to report a refusal.
+    pub fn check_params_once<'n>(
+        &self,
+        declared: impl IntoIterator<Item = &'n str>,
+    ) -> Result<(), SoapError> {
+        for name in declared {
+            let mut copies = self
+                .params
+                .iter()
+                .filter(|p| p.name == name && p.namespace == SERVICES88_NS);
+            if copies.next().is_some() && copies.next().is_some() {
+                return Err(SoapError::DuplicateParameter {
+                    operation: self.name.clone(),
+                    name: name.to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Parsed xs:int (whitespace trimmed, optional sign, range of i32); Ok(None) if absent or nil; Err(SoapError::InvalidValue{element, expected:"xs:int"}) otherwise.
     pub fn int(&self, name: &str) -> Result<Option<i32>, SoapError> {
         self.typed(name, "xs:int", parse_xs_int)

@@ -2,15 +2,21 @@
 //!
 //! Order of work: byte checks (`scan`), then `roxmltree` with DTDs refused and a node
 //! limit, then the envelope namespace (which decides the version, whatever the HTTP
-//! content type said), a depth walk over the tree, mustUnderstand, headers and body.
+//! content type said), a depth walk over the tree, the envelope's structure,
+//! mustUnderstand, headers and body.
+//!
+//! The envelope's shape (one meaning per message) is checked by `structure`; parameters
+//! against the operation's contract by the caller
+//! ([`Operation::check_params_once`](crate::Operation::check_params_once)).
 //!
 //! Headers are looked for inside `Header` and also as direct children of `Envelope`,
 //! because SuperOffice's documentation examples put `ApplicationToken` and `Credentials`
-//! there and people copy those examples.
+//! there and people copy those examples; both places count together.
 
 use roxmltree::{Document, Node, ParsingOptions};
 
 use crate::model::{Operation, Param, Request, RequestHeaders, TimeZone};
+use crate::structure::{field, only_operation, split_envelope, OwnHeaders};
 use crate::xml_error::xml_error;
 use crate::xsd::{is_nil_value, parse_xs_boolean, parse_xs_int};
 use crate::{scan, Fault, Limits, SoapError, SoapVersion, SERVICES88_NS, XSI_NS};
@@ -104,20 +110,14 @@ fn read_envelope(
     version: SoapVersion,
     understood: &[(&str, &str)],
 ) -> Result<Request, SoapError> {
-    let env_ns = version.envelope_ns();
-    let header = child(env, env_ns, "Header");
-    if let Some(header) = header {
+    let parts = split_envelope(env, version)?;
+    if let Some(header) = parts.header {
         check_must_understand(header, version, understood)?;
     }
-    let body = child(env, env_ns, "Body").ok_or(SoapError::NoBody)?;
-    let op = body
-        .children()
-        .find(Node::is_element)
-        .ok_or(SoapError::EmptyBody)?;
     Ok(Request {
         version,
-        headers: read_headers(env, header)?,
-        operation: read_operation(op),
+        headers: read_headers(&parts.own)?,
+        operation: read_operation(only_operation(parts.body)?),
     })
 }
 
@@ -166,37 +166,33 @@ fn targets_us(block: Node, version: SoapVersion) -> bool {
     }
 }
 
-fn read_headers(env: Node, header: Option<Node>) -> Result<RequestHeaders, SoapError> {
-    // Inside Header first; directly under Envelope as the documentation examples do.
-    let find = |local: &str| {
-        header
-            .and_then(|h| child(h, SERVICES88_NS, local))
-            .or_else(|| child(env, SERVICES88_NS, local))
-    };
-    let application_token = find("ApplicationToken").and_then(string_value);
-    let ticket = find("Credentials")
-        .filter(|c| !is_nil(*c))
-        .and_then(|c| child(c, SERVICES88_NS, "Ticket"))
-        .and_then(string_value);
-    let time_zone = match find("TimeZone").filter(|t| !is_nil(*t)) {
+fn read_headers(own: &OwnHeaders) -> Result<RequestHeaders, SoapError> {
+    let application_token = own.application_token.and_then(string_value);
+    let ticket = match own.credentials.filter(|c| !is_nil(*c)) {
         None => None,
-        Some(tz) => Some(TimeZone {
-            id: match child(tz, SERVICES88_NS, "SoTimeZoneId").and_then(string_value) {
-                None => None,
-                Some(text) => Some(parse_xs_int(&text).ok_or_else(|| SoapError::InvalidValue {
-                    element: "SoTimeZoneId".to_owned(),
-                    expected: "xs:int",
-                })?),
-            },
-            location_code: child(tz, SERVICES88_NS, "SoTimeZoneLocationCode")
-                .and_then(string_value),
-        }),
+        Some(c) => field(c, "Credentials", "Ticket")?.and_then(string_value),
+    };
+    let time_zone = match own.time_zone.filter(|t| !is_nil(*t)) {
+        None => None,
+        Some(tz) => Some(read_time_zone(tz)?),
     };
     Ok(RequestHeaders {
         application_token,
         ticket,
         time_zone,
     })
+}
+
+fn read_time_zone(tz: Node) -> Result<TimeZone, SoapError> {
+    let id = match field(tz, "TimeZone", "SoTimeZoneId")?.and_then(string_value) {
+        None => None,
+        Some(text) => Some(parse_xs_int(&text).ok_or_else(|| SoapError::InvalidValue {
+            element: "SoTimeZoneId".to_owned(),
+            expected: "xs:int",
+        })?),
+    };
+    let location_code = field(tz, "TimeZone", "SoTimeZoneLocationCode")?.and_then(string_value);
+    Ok(TimeZone { id, location_code })
 }
 
 fn read_operation(op: Node) -> Operation {
@@ -213,13 +209,6 @@ fn read_operation(op: Node) -> Operation {
             })
             .collect(),
     }
-}
-
-/// First element child with this namespace URI and local name.
-fn child<'a, 'i>(parent: Node<'a, 'i>, ns: &str, local: &str) -> Option<Node<'a, 'i>> {
-    parent
-        .children()
-        .find(|c| c.is_element() && c.has_tag_name((ns, local)))
 }
 
 fn is_nil(node: Node) -> bool {

@@ -173,15 +173,27 @@ fn comments_whitespace_and_pis_are_ignored() {
 }
 
 #[test]
-fn headers_directly_under_envelope_and_header_wins() {
-    let xml = format!(
+fn headers_directly_under_envelope_or_inside_header() {
+    // The documentation examples put the headers directly under Envelope, without a
+    // Header; a message may also split them between the two places (each once).
+    let outside = format!(
         "<s:Envelope xmlns:s=\"{ENV11}\" xmlns:u=\"{S88}\"><u:ApplicationToken>outside</u:ApplicationToken>\
+         <u:Credentials><u:Ticket>outside-ticket</u:Ticket></u:Credentials>\
+         <s:Body>{}</s:Body></s:Envelope>",
+        set_password("1", "p")
+    );
+    let req = parse(&outside);
+    assert_eq!(req.headers.application_token.as_deref(), Some("outside"));
+    assert_eq!(req.headers.ticket.as_deref(), Some("outside-ticket"));
+
+    let split = format!(
+        "<s:Envelope xmlns:s=\"{ENV12}\" xmlns:u=\"{S88}\">\
          <u:Credentials><u:Ticket>outside-ticket</u:Ticket></u:Credentials>\
          <s:Header><u:ApplicationToken>inside</u:ApplicationToken></s:Header>\
          <s:Body>{}</s:Body></s:Envelope>",
         set_password("1", "p")
     );
-    let req = parse(&xml);
+    let req = parse(&split);
     assert_eq!(req.headers.application_token.as_deref(), Some("inside"));
     assert_eq!(req.headers.ticket.as_deref(), Some("outside-ticket"));
 }
@@ -313,7 +325,7 @@ fn soap11_encoding_style_on_a_12_envelope_is_tolerated() {
 fn operation_and_params_in_document_order() {
     let body = format!(
         "<ChangePassword xmlns=\"{S88}\"><AssociateId>1</AssociateId><OldPassword>a</OldPassword>\
-         <NewPassword><![CDATA[b]]></NewPassword></ChangePassword><Ignored xmlns=\"{S88}\"/>"
+         <NewPassword><![CDATA[b]]></NewPassword><Extra/></ChangePassword>"
     );
     let req = parse(&env12(None, &body));
     assert_eq!(req.operation.name, "ChangePassword");
@@ -323,7 +335,10 @@ fn operation_and_params_in_document_order() {
         .iter()
         .map(|p| p.name.as_str())
         .collect();
-    assert_eq!(names, ["AssociateId", "OldPassword", "NewPassword"]);
+    assert_eq!(
+        names,
+        ["AssociateId", "OldPassword", "NewPassword", "Extra"]
+    );
     assert_eq!(req.operation.text("NewPassword"), Some("b"));
     assert_eq!(req.headers.application_token, None);
 }
