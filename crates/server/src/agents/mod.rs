@@ -1,6 +1,8 @@
 //! The agents: one module per `.svc`, each operation an adapter that extracts its
 //! parameters from the SOAP request, calls the domain, and says what to answer.
-//! Writing the answer is `errors`' and `body`'s job, so every agent maps alike.
+//! Writing the answer is `errors`' and `body`'s job, so every agent maps alike. Before
+//! any adapter runs, each parameter the operation's contract declares (the WSDL tables)
+//! is checked to appear at most once.
 
 mod body;
 mod soprincipal;
@@ -30,6 +32,11 @@ pub async fn call(
     let op = &request.operation;
     if op.namespace != SERVICES88_NS {
         return Err(unknown(request));
+    }
+    // Each declared parameter at most once, checked against the contract (not just the
+    // parameters an adapter happens to read) before anything runs.
+    if let Some(contract) = service.operation(&op.name).filter(|c| c.implemented) {
+        op.check_params_once(contract.params.iter().map(|p| p.name))?;
     }
     match (service, op.name.as_str()) {
         (Service::User, _) => match user::call(accounts, op, ctx).await {
