@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod cli_edges;
 mod doc_example;
+mod envelope;
 mod family;
 mod gate;
 mod generation;
