@@ -166,15 +166,19 @@ fn targets_us(block: Node, version: SoapVersion) -> bool {
     }
 }
 
+/// The Services88 headers' values. Each header's fields are checked to appear once even
+/// when the header is nil, so no reader of the message can find a second copy anywhere.
 fn read_headers(own: &OwnHeaders) -> Result<RequestHeaders, SoapError> {
     let application_token = own.application_token.and_then(string_value);
-    let ticket = match own.credentials.filter(|c| !is_nil(*c)) {
+    let ticket = match own.credentials {
         None => None,
-        Some(c) => field(c, "Credentials", "Ticket")?.and_then(string_value),
+        Some(c) => field(c, "Credentials", "Ticket")?
+            .filter(|_| !is_nil(c))
+            .and_then(string_value),
     };
-    let time_zone = match own.time_zone.filter(|t| !is_nil(*t)) {
+    let time_zone = match own.time_zone {
         None => None,
-        Some(tz) => Some(read_time_zone(tz)?),
+        Some(tz) => read_time_zone(tz)?,
     };
     Ok(RequestHeaders {
         application_token,
@@ -183,16 +187,23 @@ fn read_headers(own: &OwnHeaders) -> Result<RequestHeaders, SoapError> {
     })
 }
 
-fn read_time_zone(tz: Node) -> Result<TimeZone, SoapError> {
-    let id = match field(tz, "TimeZone", "SoTimeZoneId")?.and_then(string_value) {
+fn read_time_zone(tz: Node) -> Result<Option<TimeZone>, SoapError> {
+    let id = field(tz, "TimeZone", "SoTimeZoneId")?;
+    let location_code = field(tz, "TimeZone", "SoTimeZoneLocationCode")?;
+    if is_nil(tz) {
+        return Ok(None);
+    }
+    let id = match id.and_then(string_value) {
         None => None,
         Some(text) => Some(parse_xs_int(&text).ok_or_else(|| SoapError::InvalidValue {
             element: "SoTimeZoneId".to_owned(),
             expected: "xs:int",
         })?),
     };
-    let location_code = field(tz, "TimeZone", "SoTimeZoneLocationCode")?.and_then(string_value);
-    Ok(TimeZone { id, location_code })
+    Ok(Some(TimeZone {
+        id,
+        location_code: location_code.and_then(string_value),
+    }))
 }
 
 fn read_operation(op: Node) -> Operation {

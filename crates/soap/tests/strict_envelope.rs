@@ -213,6 +213,14 @@ fn header_fields_at_most_once() {
         refused_in_both(&inside, &expected, &text);
         let outside = format!("{block}{}", body(&sp()));
         refused_in_both(&outside, &expected, &text);
+        // A nil header is still one message: its copies are refused too.
+        let nil = block.replacen(
+            &format!("<u:{header}>"),
+            &format!("<u:{header} xsi:nil=\"true\" xmlns:xsi=\"{XSI}\">"),
+            1,
+        );
+        assert_ne!(nil, block);
+        refused_in_both(&format!("{nil}{}", body(&sp())), &expected, &text);
         assert_eq!(expected.code(), "duplicate_header_field");
     }
 }
