@@ -19,8 +19,12 @@ pub struct TicketRecord {
     pub id: String,
     pub digest: [u8; 32],
     pub associate_id: AssociateId,
+    /// When the log-in issued it: the ticket's lifetime ceiling counts from here.
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The application (`AppRecord::id`) the ticket was obtained through, Online; `None`
+    /// on-site. Every call with the ticket must come from the same application.
+    pub app_id: Option<i64>,
 }
 
 /// Everything one password change writes, committed in one transaction by the backend:

@@ -30,7 +30,13 @@ pub struct TicketParts {
     pub secret: Secret,
 }
 
-pub fn issue(associate_id: AssociateId, now: Timestamp, ttl: std::time::Duration) -> IssuedTicket {
+/// A new ticket of `associate_id` obtained through the application `app_id` (Online).
+pub fn issue(
+    associate_id: AssociateId,
+    app_id: Option<i64>,
+    now: Timestamp,
+    ttl: std::time::Duration,
+) -> IssuedTicket {
     let id = format!("{{{}}}", uuid::Uuid::new_v4()).to_uppercase();
     let mut raw = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut raw);
@@ -44,6 +50,7 @@ pub fn issue(associate_id: AssociateId, now: Timestamp, ttl: std::time::Duration
             associate_id,
             created_at: now,
             expires_at: now.plus(ttl),
+            app_id,
         },
     }
 }
@@ -104,7 +111,7 @@ mod tests {
 
     #[test]
     fn issued_tickets_parse_back_and_match() {
-        let t = issue(7, Timestamp(100), Duration::from_secs(60));
+        let t = issue(7, None, Timestamp(100), Duration::from_secs(60));
         assert!(t.ticket.expose().starts_with("7T:"));
         assert_eq!(t.record.expires_at, Timestamp(160));
         let parts = parse(t.ticket.expose()).unwrap();
@@ -115,7 +122,7 @@ mod tests {
 
     #[test]
     fn record_holds_no_clear_secret() {
-        let t = issue(1, Timestamp(0), Duration::from_secs(1));
+        let t = issue(1, None, Timestamp(0), Duration::from_secs(1));
         let parts = parse(t.ticket.expose()).unwrap();
         assert!(!format!("{:?}", t.record).contains(parts.secret.expose()));
     }
@@ -134,7 +141,7 @@ mod tests {
 
     #[test]
     fn issued_ids_give_their_guid() {
-        let t = issue(7, Timestamp(100), Duration::from_secs(60));
+        let t = issue(7, None, Timestamp(100), Duration::from_secs(60));
         let id = &t.record.id;
         let expected = uuid::Uuid::parse_str(&id[1..37]).unwrap().as_u128();
         assert_eq!(issued_guid(id), Some(expected));
@@ -142,7 +149,7 @@ mod tests {
 
     #[test]
     fn only_ids_of_the_issued_form_are_taken() {
-        let t = issue(7, Timestamp(100), Duration::from_secs(60));
+        let t = issue(7, None, Timestamp(100), Duration::from_secs(60));
         let parts = parse(t.ticket.expose()).unwrap();
         let shaped = |id: &str| format!("7T:{}", STANDARD.encode(format!("{id};secret")));
         assert!(parse(&shaped(&parts.id)).is_some());

@@ -94,16 +94,19 @@ async fn populate(s: &Arc<dyn Store>) {
         })
         .await
         .unwrap());
+    let mut app_ids = Vec::new();
     for (tenant, name, digest) in [(DEFAULT_TENANT, "Admin Tool", 7u8), (cust.id, "Portal", 8)] {
-        s.insert_app(NewApp {
-            tenant,
-            name: name.into(),
-            digest: [digest; 32],
-            user_management: digest == 7,
-            created_at: Timestamp(2_000),
-        })
-        .await
-        .unwrap();
+        let app = s
+            .insert_app(NewApp {
+                tenant,
+                name: name.into(),
+                digest: [digest; 32],
+                user_management: digest == 7,
+                created_at: Timestamp(2_000),
+            })
+            .await
+            .unwrap();
+        app_ids.push(app.id);
     }
     assert!(s
         .revoke_app(cust.id, "portal", Timestamp(3_000))
@@ -127,13 +130,18 @@ async fn populate(s: &Arc<dyn Store>) {
     .await
     .unwrap();
     let far = Timestamp::now().0 + 3_600;
-    for (id, who) in [("t-alice", alice.id), ("t-bob", bob.id)] {
+    // One ticket obtained through an application (Online), one without (on-site).
+    for (id, who, app_id) in [
+        ("t-alice", alice.id, Some(app_ids[0])),
+        ("t-bob", bob.id, None),
+    ] {
         s.insert_ticket(TicketRecord {
             id: id.into(),
             digest: [9; 32],
             associate_id: who,
             created_at: Timestamp(50),
             expires_at: Timestamp(far),
+            app_id,
         })
         .await
         .unwrap();

@@ -59,6 +59,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
             associate_id: a.id,
             created_at: Timestamp(1),
             expires_at: Timestamp(2),
+            app_id: None,
         })
         .await
         .unwrap();
@@ -110,7 +111,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7]);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -377,6 +378,7 @@ async fn upgrading_to_tenants_keeps_rows_in_the_default_tenant() {
         associate_id: 42,
         created_at: Timestamp(1),
         expires_at: Timestamp(2),
+        app_id: None,
     };
     assert!(store.insert_ticket(orphan).await.is_err());
 }

@@ -14,12 +14,12 @@ impl Accounts {
     /// Whether the calling application may use `agent`. On-site installations do not
     /// look at tokens at all. Online: the token must belong to a registered, unrevoked
     /// app; the User agent must be enabled and the app must have user management.
-    /// Answers the app's name in Online mode, for the audit trail.
+    /// Answers the app in Online mode: its name for the audit trail, its id for the ticket.
     pub async fn check_app(
         &self,
         ctx: &CallContext,
         agent: Agent,
-    ) -> Result<Option<String>, AccountError> {
+    ) -> Result<Option<AppRecord>, AccountError> {
         if self.settings.mode == Mode::Onsite {
             return Ok(None);
         }
@@ -45,7 +45,7 @@ impl Accounts {
                 return Err(AccountError::PartnerAppRestricted);
             }
         }
-        Ok(Some(app.name))
+        Ok(Some(app))
     }
 
     /// Registers an application and returns its token, the only time it exists in clear.

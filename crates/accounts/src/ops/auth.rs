@@ -6,6 +6,7 @@ use crate::error::AccountError;
 use crate::ops::{Accounts, Authenticated, CallContext, Principal};
 use crate::policy::normalize;
 use crate::secret::Secret;
+use crate::settings::Mode;
 use crate::store::TicketRecord;
 use crate::ticket;
 use crate::time::Timestamp;
@@ -24,8 +25,8 @@ impl Accounts {
         password: &Secret,
         ctx: &CallContext,
     ) -> Result<Option<Authenticated>, AccountError> {
-        let app = match self.check_app(ctx, Agent::SoPrincipal).await {
-            Ok(app) => app,
+        let (app, app_id) = match self.check_app(ctx, Agent::SoPrincipal).await {
+            Ok(app) => (app.as_ref().map(|a| a.name.clone()), app.map(|a| a.id)),
             Err(refused) => {
                 let outcome = Outcome::Failure(refused.code().into());
                 self.audit_login(ctx, None, None, outcome).await;
@@ -73,7 +74,7 @@ impl Accounts {
             .settings
             .ticket_ttl
             .min(self.settings.ticket_max_lifetime);
-        let issued = ticket::issue(associate.id, ctx.now, ttl);
+        let issued = ticket::issue(associate.id, app_id, ctx.now, ttl);
         let expires_at = issued.record.expires_at;
         self.store.insert_ticket(issued.record).await?;
         self.audit_login(ctx, app, Some(associate.id), Outcome::Success)
@@ -130,6 +131,7 @@ impl Accounts {
     /// which all start here, is covered.
     pub async fn principal(&self, ctx: &CallContext) -> Result<Principal, AccountError> {
         let app = self.check_app(ctx, Agent::User).await?;
+        let app_id = app.as_ref().map(|a| a.id);
         let presented = ctx
             .ticket
             .as_ref()
@@ -152,6 +154,17 @@ impl Accounts {
         if associate.as_ref().is_some_and(|a| a.tenant != ctx.tenant) {
             return Err(AccountError::TicketInvalid);
         }
+        // Online, a ticket works only for the application that logged in with it: a
+        // partner app's ticket is no key to the User agent through a user-management app.
+        // On-site there are no applications to compare.
+        if self.settings.mode == Mode::Online && record.app_id != app_id {
+            tracing::warn!(
+                ticket_app = record.app_id.unwrap_or(0),
+                calling_app = app_id.unwrap_or(0),
+                "a ticket was presented by another application than the one it was issued to"
+            );
+            return Err(AccountError::TicketAppMismatch);
+        }
         // The ceiling holds however the ticket was renewed, and for tickets renewed under
         // a longer ceiling than today's.
         let ceiling = record.created_at.plus(self.settings.ticket_max_lifetime);
@@ -165,7 +178,7 @@ impl Accounts {
         Ok(Principal {
             associate,
             ticket_id: record.id,
-            app,
+            app: app.map(|a| a.name),
         })
     }
 

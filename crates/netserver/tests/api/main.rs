@@ -26,6 +26,7 @@ mod set_password;
 mod store_copy;
 mod sweeper;
 mod tenants;
+mod ticket_app;
 mod wire_samples;
 mod wsdl;
 mod zeep;

@@ -46,6 +46,7 @@ macro_rules! conformance_tests {
             tickets_round_trip,
             ticket_purge_works_in_batches,
             ticket_errors,
+            tickets_keep_their_application,
             password_change_revokes_other_tickets_and_audits,
             password_change_for_unknown_associate_changes_nothing,
             update_password_hash_keeps_tickets,
@@ -137,6 +138,7 @@ fn ticket(id: &str, associate_id: AssociateId, expires_at: i64) -> TicketRecord 
         associate_id,
         created_at: Timestamp(1_000),
         expires_at: Timestamp(expires_at),
+        app_id: None,
     }
 }
 

@@ -116,6 +116,43 @@ pub async fn ticket_purge_works_in_batches(store: Arc<dyn Store>) {
     assert_eq!(purge(1).await, 0, "a one-row batch finds nothing left");
 }
 
+/// A ticket records the application it was obtained through (or none, on-site); a
+/// ticket naming an application that does not exist is refused.
+pub async fn tickets_keep_their_application(store: Arc<dyn Store>) {
+    let a = insert(&store, person("a")).await;
+    let partner = store
+        .insert_app(super::apps::app("partner", 1, false))
+        .await
+        .expect("insert app");
+    let with_app = TicketRecord {
+        app_id: Some(partner.id),
+        ..ticket("with-app", a.id, 9_000)
+    };
+    store.insert_ticket(with_app.clone()).await.expect("insert");
+    let onsite = ticket("without-app", a.id, 9_000);
+    store.insert_ticket(onsite.clone()).await.expect("insert");
+    assert_eq!(store.ticket("with-app").await.expect("get"), Some(with_app));
+    assert_eq!(
+        store.ticket("without-app").await.expect("get"),
+        Some(onsite)
+    );
+    store
+        .renew_ticket("with-app", Timestamp(9_500))
+        .await
+        .expect("renew");
+    let renewed = store.ticket("with-app").await.expect("get").expect("there");
+    assert_eq!(renewed.app_id, Some(partner.id), "renewal keeps the app");
+    let e = store
+        .insert_ticket(TicketRecord {
+            app_id: Some(partner.id + 1_000),
+            ..ticket("unknown-app", a.id, 9_000)
+        })
+        .await
+        .expect_err("a ticket of an unknown application must fail");
+    assert!(matches!(e, StoreError::Backend(_)), "{e:?}");
+    assert!(!has_ticket(&store, "unknown-app").await);
+}
+
 /// Ticket writes that break the schema fail, and the error text names no value.
 pub async fn ticket_errors(store: Arc<dyn Store>) {
     let a = insert(&store, person("a")).await;

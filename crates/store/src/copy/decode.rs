@@ -104,6 +104,7 @@ pub(crate) fn push(batch: &mut Batch, r: &impl SourceRow) -> Result<(), CopyErro
                 associate_id: r.col(t, 2)?,
                 created_at: r.col(t, 3)?,
                 expires_at: r.col(t, 4)?,
+                app_id: r.col(t, 5)?,
             })
         }
     }

@@ -341,11 +341,12 @@ impl PgDb {
         let associate: Vec<i32> = rows.iter().map(|r| r.associate_id).collect();
         let created: Vec<i64> = rows.iter().map(|r| r.created_at).collect();
         let expires: Vec<i64> = rows.iter().map(|r| r.expires_at).collect();
+        let app: Vec<Option<i64>> = rows.iter().map(|r| r.app_id).collect();
         self.insert(
             Table::Tickets,
-            &["text", "bytea", "integer", "bigint", "bigint"],
+            &["text", "bytea", "integer", "bigint", "bigint", "bigint"],
             "",
-            &[&id, &digest, &associate, &created, &expires],
+            &[&id, &digest, &associate, &created, &expires, &app],
         )
         .await
     }

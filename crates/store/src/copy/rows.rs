@@ -84,7 +84,14 @@ impl Table {
                 "app",
                 "operation_id",
             ],
-            Table::Tickets => &["id", "digest", "associate_id", "created_at", "expires_at"],
+            Table::Tickets => &[
+                "id",
+                "digest",
+                "associate_id",
+                "created_at",
+                "expires_at",
+                "app_id",
+            ],
         }
     }
 
@@ -193,6 +200,8 @@ pub struct TicketRow {
     pub associate_id: i32,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The application the ticket was obtained through (Online).
+    pub app_id: Option<i64>,
 }
 
 const REDACTED: &str = "<redacted>";
@@ -255,6 +264,7 @@ impl fmt::Debug for TicketRow {
             .field("associate_id", &self.associate_id)
             .field("created_at", &self.created_at)
             .field("expires_at", &self.expires_at)
+            .field("app_id", &self.app_id)
             .finish()
     }
 }

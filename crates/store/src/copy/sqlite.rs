@@ -313,7 +313,8 @@ fn write(c: &Connection, batch: &Batch) -> Result<(), CopyError> {
                     r.digest,
                     r.associate_id,
                     r.created_at,
-                    r.expires_at
+                    r.expires_at,
+                    r.app_id
                 ])?;
             }
         }

@@ -13,7 +13,10 @@ use crate::error::OpenError;
 
 /// The migrations in order: (version, SQL). Never edit or reorder a released one, append
 /// a new one instead.
-pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_init.sql")),
+    (2, include_str!("migrations/0002_ticket_app.sql")),
+];
 
 /// The advisory lock key that serialises migrations (any constant shared by all nodes;
 /// these are the ASCII bytes of "netsrvmg").

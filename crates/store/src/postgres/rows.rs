@@ -23,7 +23,7 @@ pub(crate) const ASSOCIATE_COLUMNS: &str =
 /// Column list matching [`lock_state`].
 pub(crate) const LOCK_COLUMNS: &str = "failed_logins, first_failure_at, locked_until";
 /// Column list matching [`ticket`].
-pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, expires_at";
+pub(crate) const TICKET_COLUMNS: &str = "id, digest, associate_id, created_at, expires_at, app_id";
 /// Column list matching [`app`].
 pub(crate) const APP_COLUMNS: &str =
     "id, name, digest, user_management, created_at, revoked_at, tenant_id";
@@ -158,6 +158,7 @@ pub(crate) fn ticket(row: &Row) -> Result<TicketRecord, StoreError> {
         associate_id: get(row, 2, "tickets.associate_id")?,
         created_at: Timestamp(get(row, 3, "tickets.created_at")?),
         expires_at: Timestamp(get(row, 4, "tickets.expires_at")?),
+        app_id: get(row, 5, "tickets.app_id")?,
     })
 }
 

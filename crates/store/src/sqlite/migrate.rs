@@ -22,6 +22,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_apps.sql")),
     (5, include_str!("migrations/0005_audit.sql")),
     (6, include_str!("migrations/0006_tenants.sql")),
+    (7, include_str!("migrations/0007_ticket_app.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -6,14 +6,15 @@ pub(crate) async fn insert_ticket(c: &Client, t: &TicketRecord) -> Result<()> {
     execute(
         c,
         "insert ticket",
-        "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at, app_id)
+         VALUES ($1, $2, $3, $4, $5, $6)",
         &[
             &t.id,
             &&t.digest[..],
             &t.associate_id,
             &t.created_at.0,
             &t.expires_at.0,
+            &t.app_id,
         ],
     )
     .await?;

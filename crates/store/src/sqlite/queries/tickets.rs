@@ -6,14 +6,15 @@ pub(crate) fn insert_ticket(conn: &Connection, t: &TicketRecord) -> Result<()> {
     exec(
         conn,
         "insert ticket",
-        "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO tickets (id, digest, associate_id, created_at, expires_at, app_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             t.id,
             t.digest,
             t.associate_id,
             t.created_at.0,
-            t.expires_at.0
+            t.expires_at.0,
+            t.app_id
         ],
     )?;
     Ok(())
