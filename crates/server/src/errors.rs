@@ -25,12 +25,12 @@ pub fn fault_response(fault: &Fault, status: StatusCode) -> Response {
 
 /// The answer to a path whose customer segment names no tenant (HTTP 404), or to a store
 /// failure while looking it up (HTTP 500): a SOAP fault with an `ExceptionInfo` detail.
-pub fn tenant_refused(version: SoapVersion, error: &AccountError) -> Response {
+pub fn tenant_refused(version: SoapVersion, error: &AccountError, op_id: &str) -> Response {
     let (status, server_side) = if error.is_server_side() {
-        log(error);
+        log(error, op_id);
         (StatusCode::INTERNAL_SERVER_ERROR, true)
     } else {
-        tracing::debug!(code = error.code(), "unknown customer");
+        tracing::debug!(op_id = %op_id, code = error.code(), "unknown customer");
         (StatusCode::NOT_FOUND, false)
     };
     let info = exception_info(error);
@@ -41,12 +41,14 @@ pub fn tenant_refused(version: SoapVersion, error: &AccountError) -> Response {
     )
 }
 
-/// `extra` goes into the `ExtraInfo` header of a response (not of a fault).
+/// `extra` goes into the `ExtraInfo` header of a response (not of a fault); `op_id` into
+/// the log line of an error.
 pub fn reply_response(
     version: SoapVersion,
     reply: Reply,
     faults: bool,
     extra: Vec<(String, String)>,
+    op_id: &str,
 ) -> Response {
     match reply.result {
         Ok(body) => {
@@ -62,7 +64,7 @@ pub fn reply_response(
             )
         }
         Err(error) => {
-            log(&error);
+            log(&error, op_id);
             let info = exception_info(&error);
             if faults {
                 let bytes = soap::write_app_fault(version, &info, error.is_server_side());
@@ -91,20 +93,23 @@ pub fn exception_info(error: &AccountError) -> ExceptionInfo {
 }
 
 /// Ticket and application-token failures are routine (and can come fast), so they stay at debug; internal
-/// errors carry their detail to the log, never to the caller.
-fn log(error: &AccountError) {
+/// errors carry their detail to the log, never to the caller. Each line names the call's
+/// `op_id`, as its `soap call` line does, so that the two are found together.
+fn log(error: &AccountError, op_id: &str) {
     match error {
-        AccountError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
+        AccountError::Internal(detail) => {
+            tracing::error!(op_id = %op_id, error = %detail, "request failed")
+        }
         AccountError::StoreUnavailable(detail) => {
-            tracing::warn!(error = %detail, "request failed: the store is unavailable")
+            tracing::warn!(op_id = %op_id, error = %detail, "request failed: the store is unavailable")
         }
         AccountError::CredentialsMissing
         | AccountError::TicketInvalid
         | AccountError::TicketExpired
         | AccountError::AppTokenMissing
         | AccountError::AppTokenInvalid => {
-            tracing::debug!(code = error.code(), "refused")
+            tracing::debug!(op_id = %op_id, code = error.code(), "refused")
         }
-        other => tracing::info!(code = other.code(), "refused"),
+        other => tracing::info!(op_id = %op_id, code = other.code(), "refused"),
     }
 }

@@ -201,7 +201,7 @@ async fn soap_call(
         Err(error) => {
             let version = parsed.as_ref().map_or(hint, |p| p.version);
             return (
-                errors::tenant_refused(version, &error),
+                errors::tenant_refused(version, &error, op_id),
                 refused(error.code()),
             );
         }
@@ -243,7 +243,7 @@ async fn soap_call(
             };
             let extra = vec![(OPERATION_ID_KEY.to_owned(), op_id.to_owned())];
             let response =
-                errors::reply_response(parsed.version, reply, state.config.faults, extra);
+                errors::reply_response(parsed.version, reply, state.config.faults, extra, op_id);
             (response, Outcome { operation, code })
         }
         Err(error) => {

@@ -609,3 +609,55 @@ fn a_bad_log_filter_is_warned_about() {
     );
     assert!(!err(&o).contains("warning"), "{}", err(&o));
 }
+
+/// The log's `refused code=…` line names the call's `op_id`, as the call's `soap call`
+/// line does.
+#[test]
+fn a_refusal_s_log_line_names_the_operation_id() {
+    let env = Env::new();
+    let log_path = env.dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let (server, url, lines) = crate::cli::serve_to(&env, std::process::Stdio::from(log), "info");
+    let password = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("Its password, shown only now: "))
+        .expect("the first administrator's password")
+        .to_owned();
+    let login = env.run(
+        &[
+            "client",
+            "login",
+            "--url",
+            &url,
+            "--user",
+            "admin",
+            "--password-stdin",
+        ],
+        &format!("{password}\n"),
+    );
+    assert!(login.status.success(), "{}", err(&login));
+    let ticket = out(&login).trim().to_owned();
+    let short = env.set_password(&url, &ticket, "1", &[], "short\n");
+    assert!(!short.status.success());
+    drop(server);
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let refused: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(" refused") && l.contains("code="))
+        .collect();
+    assert_eq!(refused.len(), 1, "{log}");
+    let op_id = refused[0]
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("op_id="))
+        .unwrap_or_else(|| panic!("no op_id: {}", refused[0]));
+    assert_eq!(op_id.len(), 32, "{}", refused[0]);
+    let call = log
+        .lines()
+        .find(|l| l.contains("soap call") && l.contains(&format!("op_id={op_id}")))
+        .unwrap_or_else(|| panic!("no soap call line for {op_id}: {log}"));
+    assert!(
+        call.contains("operation=SetPassword") || call.contains("operation=\"SetPassword\""),
+        "{call}"
+    );
+}
