@@ -9,6 +9,7 @@ mod cli_edges;
 mod doc_example;
 mod envelope;
 mod family;
+mod file_modes;
 mod gate;
 mod generation;
 mod helpers;

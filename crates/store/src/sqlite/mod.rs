@@ -6,6 +6,7 @@
 //! `sqlite::memory:` keeps its database in a single connection, so it works from many
 //! tasks at once (they take turns) and vanishes with the store.
 
+mod file_mode;
 mod migrate;
 mod open;
 pub(crate) mod pool;
@@ -45,13 +46,14 @@ impl fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating the file, never a missing directory), sets WAL + busy_timeout(5s) +
+    /// Opens (creating the file, mode 0600, never a missing directory), sets WAL + busy_timeout(5s) +
     /// foreign_keys, runs migrations. A file or directory this process may not write is
     /// refused as such ([`OpenError::NotWritable`]).
     ///
     /// Blocking: from async code call it through `spawn_blocking`, or use [`crate::open`].
     pub fn open(path: &Path) -> Result<SqliteStore, OpenError> {
         let dir = open::directory(path)?;
+        file_mode::prepare(path);
         let mut conn = pool::connect(path).map_err(|e| {
             open::failed(path, &dir, e, |path, detail| OpenError::Open {
                 path,
