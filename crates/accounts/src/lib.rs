@@ -11,6 +11,7 @@ mod audit;
 mod error;
 mod hasher;
 mod lockout;
+mod name_key;
 mod ops;
 mod policy;
 mod secret;
@@ -27,6 +28,7 @@ pub use audit::{AuditEvent, AuditFilter, Outcome};
 pub use error::{AccountError, StoreError};
 pub use hasher::{Hasher, KdfParams, Verified, WorkArea};
 pub use lockout::{FailureRecorded, LockState, LockoutSettings, RateLimiter};
+pub use name_key::name_key;
 pub use ops::{
     Accounts, Authenticated, Authority, CallContext, NewUser, Principal, TargetRef, Validation,
     CHANGE_BY_PASSWORD,

@@ -31,6 +31,7 @@ pub mod conformance;
 pub mod copy;
 mod error;
 mod location;
+mod name_fold;
 mod postgres;
 mod sqlite;
 // Test support, as `conformance`: fails loudly (panics) rather than skip silently in CI.

@@ -111,7 +111,7 @@ async fn reopening_keeps_data_and_does_not_migrate_again() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5, 6, 7, 8]);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -452,4 +452,112 @@ fn refused(opened: Result<Arc<dyn Store>, OpenError>) -> OpenError {
         Ok(_) => panic!("the store opened"),
         Err(e) => e,
     }
+}
+
+/// A store at version 7 (names keyed by lower case) holding `names` in the default
+/// tenant, each with the key that version gave it.
+fn store_before_name_fold(path: &std::path::Path, names: &[&str]) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER);",
+    )
+    .unwrap();
+    for (v, sql) in [
+        (1, include_str!("../src/sqlite/migrations/0001_init.sql")),
+        (
+            2,
+            include_str!("../src/sqlite/migrations/0002_password_history.sql"),
+        ),
+        (3, include_str!("../src/sqlite/migrations/0003_lockout.sql")),
+        (4, include_str!("../src/sqlite/migrations/0004_apps.sql")),
+        (5, include_str!("../src/sqlite/migrations/0005_audit.sql")),
+        (6, include_str!("../src/sqlite/migrations/0006_tenants.sql")),
+        (7, include_str!("../src/sqlite/migrations/0007_ticket_app.sql")),
+    ] {
+        conn.execute_batch(sql).unwrap();
+        conn.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [v])
+            .unwrap();
+    }
+    for name in names {
+        conn.execute(
+            "INSERT INTO associates (name, name_key, full_name, user_type, rights)
+                 VALUES (?1, ?2, '', 'internal', '')",
+            [*name, &name.to_lowercase()],
+        )
+        .unwrap();
+    }
+}
+
+/// Names that were distinct as lower case but fold together stop the upgrade, which
+/// names them and changes nothing.
+#[tokio::test]
+async fn the_name_fold_migration_refuses_names_that_fold_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    store_before_name_fold(
+        &path,
+        &[
+            "boss",
+            "carol",
+            "\u{ff42}\u{ff4f}\u{ff53}\u{ff53}",
+            "bo\u{17f}s",
+        ],
+    );
+    let e = SqliteStore::open(&path).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        matches!(e, OpenError::Migration { version: 8, .. }),
+        "{text}"
+    );
+    for shown in [
+        "\"boss\" (id 1)",
+        "\"ｂｏｓｓ\" (id 3)",
+        "\"boſs\" (id 4)",
+        "fold to \"boss\"",
+    ] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+    assert!(!text.contains("carol"), "{text}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let newest: i64 = conn
+        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(newest, 7);
+    let key: String = conn
+        .query_row("SELECT name_key FROM associates WHERE id = 3", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(key, "ｂｏｓｓ", "nothing rewritten");
+}
+
+/// Without clashes the upgrade rewrites the keys: the old names are found by their folds.
+#[tokio::test]
+async fn the_name_fold_migration_rekeys_stored_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    store_before_name_fold(
+        &path,
+        &["Straße", "\u{ff42}\u{ff4f}\u{ff53}\u{ff53}", "alice"],
+    );
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
+    for (lookup, id) in [("STRASSE", 1), ("boss", 2), ("ALİCE", 0), ("Alice", 3)] {
+        let got = store
+            .associate_by_name(DEFAULT_TENANT, lookup)
+            .await
+            .unwrap()
+            .map(|a| a.id);
+        assert_eq!(got, (id != 0).then_some(id), "{lookup}");
+    }
+    assert!(matches!(
+        store
+            .insert_associate(NewAssociate {
+                name: "BOSS".into(),
+                ..alice()
+            })
+            .await,
+        Err(StoreError::Conflict)
+    ));
 }

@@ -14,6 +14,7 @@ mod gate;
 mod generation;
 mod helpers;
 mod lockout;
+mod names;
 mod nodes;
 mod online;
 mod oracle;

@@ -150,6 +150,34 @@ pub async fn duplicate_name_is_conflict(store: Arc<dyn Store>) {
     );
 }
 
+/// Names are one name when their NFKC case folds are equal: fullwidth letters, the long
+/// s and `ß` find (and block) the plain spelling, which is kept as written.
+pub async fn look_alike_names_are_one_name(store: Arc<dyn Store>) {
+    let boss = insert(&store, person("boss")).await;
+    for name in ["ｂｏｓｓ", "boſs", "BOSS", "Ｂｏｓｓ"] {
+        let got = store
+            .associate_by_name(DEFAULT_TENANT, name)
+            .await
+            .expect("by name");
+        assert_eq!(got.map(|a| a.id), Some(boss.id), "lookup {name:?}");
+        match store.insert_associate(person(name)).await {
+            Err(StoreError::Conflict) => {}
+            other => panic!("inserting {name:?} beside boss: expected Conflict, got {other:?}"),
+        }
+    }
+    let strasse = insert(&store, person("Straße")).await;
+    let got = store
+        .associate_by_name(DEFAULT_TENANT, "STRASSE")
+        .await
+        .expect("by name")
+        .expect("Straße found as STRASSE");
+    assert_eq!((got.id, got.name.as_str()), (strasse.id, "Straße"));
+    assert_eq!(
+        store.count_associates(DEFAULT_TENANT).await.expect("count"),
+        2
+    );
+}
+
 /// `list_associates` returns everyone, retired too, by ascending id.
 pub async fn list_is_ordered_by_id_and_counted(store: Arc<dyn Store>) {
     let names = ["delta", "alpha", "Charlie", "bravo", "echo"];

@@ -41,6 +41,7 @@ macro_rules! conformance_tests {
             associate_round_trip,
             name_lookup_is_case_insensitive,
             duplicate_name_is_conflict,
+            look_alike_names_are_one_name,
             list_is_ordered_by_id_and_counted,
             retire_revokes_tickets,
             tickets_round_trip,

@@ -12,6 +12,7 @@
 //! database returns the next operation simply opens a new connection.
 
 mod migrate;
+mod name_fold;
 pub(crate) mod pool;
 mod queries;
 pub(crate) mod rows;

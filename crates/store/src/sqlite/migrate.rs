@@ -9,6 +9,7 @@
 use accounts::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::name_fold;
 use super::rows::describe;
 use crate::error::OpenError;
 
@@ -23,6 +24,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_audit.sql")),
     (6, include_str!("migrations/0006_tenants.sql")),
     (7, include_str!("migrations/0007_ticket_app.sql")),
+    (8, include_str!("migrations/0008_name_fold.sql")),
 ];
 
 /// The newest schema version this build knows.
@@ -105,6 +107,9 @@ fn apply(conn: &mut Connection) -> Result<(), OpenError> {
             continue; // the transaction rolls back (nothing was written) when dropped
         }
         tx.execute_batch(sql).map_err(failed(version))?;
+        if version == name_fold::VERSION {
+            name_fold::apply(&tx).map_err(|detail| OpenError::Migration { version, detail })?;
+        }
         let dangling = tx
             .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
                 r.get::<_, i64>(0)

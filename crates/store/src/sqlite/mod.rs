@@ -8,6 +8,7 @@
 
 mod file_mode;
 mod migrate;
+mod name_fold;
 mod open;
 pub(crate) mod pool;
 mod queries;

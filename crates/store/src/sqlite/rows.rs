@@ -75,9 +75,11 @@ pub(crate) fn encode_rights(rights: &[Right]) -> String {
     keys.join(",")
 }
 
-/// The case-insensitive key of a log-in name (Unicode lowercase, not SQLite's ASCII one).
+/// The key a name is unique and looked up under: its NFKC case fold (see
+/// `accounts::name_key`), computed here rather than by the database, whose own case
+/// rules differ by backend.
 pub(crate) fn name_key(name: &str) -> String {
-    name.to_lowercase()
+    accounts::name_key(name)
 }
 
 /// Decodes a row selected with [`ASSOCIATE_COLUMNS`].
