@@ -307,6 +307,7 @@ impl FileConfig {
             .map_err(|e| format!("mode: {e}"))
     }
 
+    /// The HTTP/SOAP layer's settings; the message names a key that is wrong.
     pub fn server(&self) -> Result<server::ServerConfig, String> {
         let d = server::ServerConfig::default();
         Ok(server::ServerConfig {
@@ -317,6 +318,8 @@ impl FileConfig {
                 max_nodes: SOAP_MAX_NODES.or(self.soap.max_nodes, d.limits.max_nodes)?,
             },
             faults: self.soap.faults.unwrap_or(d.faults),
+            public_url: self.http.public_url()?,
+            trusted_proxies: self.http.trusted_proxies()?,
         })
     }
 }

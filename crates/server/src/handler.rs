@@ -1,7 +1,7 @@
 //! The one HTTP entry point: routes GET to the WSDL/info pages and health, POST to the
 //! SOAP pipeline (read body within limits → parse → cross-check action → agent → write).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use accounts::{CallContext, Secret, Timestamp};
@@ -53,7 +53,7 @@ pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Res
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
     };
     match *request.method() {
-        Method::GET | Method::HEAD => describe(&endpoint, &request),
+        Method::GET | Method::HEAD => describe(state, &endpoint, &request),
         Method::POST => logged_soap_call(state, &endpoint, peer, request).await,
         _ => (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -84,8 +84,15 @@ async fn readiness(state: &AppState) -> Response {
 }
 
 /// `?wsdl` / `?singleWsdl` (any case) gives the WSDL; anything else the info page.
-fn describe(endpoint: &Endpoint, request: &Request) -> Response {
-    let address = address(endpoint, request.headers());
+fn describe(state: &AppState, endpoint: &Endpoint, request: &Request) -> Response {
+    let Some(address) = address(state, endpoint, request.headers()) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "the Host header must be one plain host[:port]; \
+             an operator can fix the address with [http] public_url\n",
+        )
+            .into_response();
+    };
     let wants_wsdl = request.uri().query().is_some_and(|q| {
         q.split('&').any(|p| {
             let key = p.split('=').next().unwrap_or("");
@@ -101,17 +108,19 @@ fn describe(endpoint: &Endpoint, request: &Request) -> Response {
     }
 }
 
-/// The service address as the client reached it, from its `Host` header.
-fn address(endpoint: &Endpoint, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}{}", endpoint.svc_path)
+/// The service address the documents name: under `[http] public_url` when set, else
+/// under the request's `Host` if that is one plain `host[:port]` (see `public_url`);
+/// `None` when neither gives one.
+fn address(state: &AppState, endpoint: &Endpoint, headers: &HeaderMap) -> Option<String> {
+    if let Some(public) = &state.config.public_url {
+        return Some(public.address(&endpoint.svc_path));
+    }
+    let mut hosts = headers.get_all(header::HOST).iter();
+    let host = hosts.next()?.to_str().ok()?;
+    if hosts.next().is_some() || !crate::is_plain_host(host) {
+        return None;
+    }
+    Some(format!("http://{host}{}", endpoint.svc_path))
 }
 
 /// One SOAP call under its operation id: the id goes into the `X-Operation-Id` header of
@@ -125,13 +134,18 @@ async fn logged_soap_call(
 ) -> Response {
     let started = Instant::now();
     let op_id = new_operation_id();
-    let (mut response, outcome) = soap_call(state, endpoint, peer, request, &op_id).await;
+    let client = state
+        .config
+        .trusted_proxies
+        .client(peer.ip(), request.headers());
+    let (mut response, outcome) = soap_call(state, endpoint, client, request, &op_id).await;
     if let Ok(value) = HeaderValue::from_str(&op_id) {
         response.headers_mut().insert(OPERATION_ID_HEADER, value);
     }
     forbid_caching(response.headers_mut());
     tracing::info!(
         op_id = %op_id,
+        client = %client,
         service = service_name(endpoint.service),
         operation = outcome.operation.as_deref().unwrap_or("-"),
         status = response.status().as_u16(),
@@ -161,7 +175,7 @@ fn service_name(service: Service) -> &'static str {
 async fn soap_call(
     state: &AppState,
     endpoint: &Endpoint,
-    peer: SocketAddr,
+    client: IpAddr,
     request: Request,
     op_id: &str,
 ) -> (Response, Outcome) {
@@ -230,7 +244,7 @@ async fn soap_call(
         tenant,
         ticket: parsed.headers.ticket.clone().map(Secret::new),
         app_token: parsed.headers.application_token.clone().map(Secret::new),
-        client: Some(peer.ip().to_string()),
+        client: Some(client.to_string()),
         operation_id: op_id.to_owned(),
         now: Timestamp::now(),
     };

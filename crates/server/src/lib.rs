@@ -3,8 +3,10 @@
 //! pages, and health. Knows nothing of SQL: it talks to the domain's `Accounts` only.
 
 mod agents;
+mod client_addr;
 mod errors;
 mod handler;
+mod public_url;
 mod routes;
 pub mod wsdl;
 
@@ -21,6 +23,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
+pub use client_addr::TrustedProxies;
+pub use public_url::{is_plain_host, PublicUrl};
 pub use routes::{parse_path, Endpoint};
 
 /// Protocol settings of the HTTP/SOAP layer.
@@ -30,6 +34,10 @@ pub struct ServerConfig {
     /// Answer application errors with SOAP faults instead of NetServer's default
     /// `Succeeded=false` + `ExceptionInfo` headers (`WrapExceptions=false`).
     pub faults: bool,
+    /// The address the WSDL and info pages name; `None`: the request's plain `Host`.
+    pub public_url: Option<PublicUrl>,
+    /// Peers whose `Forwarded` / `X-Forwarded-For` name the client (see `client_addr`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Shared by every request.

@@ -9,6 +9,7 @@ use crate::wiring;
 pub async fn run(cfg: Resolved) -> Result<(), String> {
     // Held to the end of `run`: dropping it flushes the lines still queued.
     let _log_flush = init_logging();
+    let server_config = cfg.file.server()?;
     // The port first: one in use must stop `serve` before it creates or migrates a store
     // or prints an administrator's password.
     let listener = wiring::bind(&cfg.listen).await?;
@@ -31,7 +32,7 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     }
     let _sweeper =
         wiring::spawn_sweeper(accounts.store().clone(), cfg.file.audit_retention_days()?);
-    let running = wiring::serve_on(listener, accounts, cfg.file.server()?)?;
+    let running = wiring::serve_on(listener, accounts, server_config)?;
     tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
     println!("netserver listening on http://{}", running.addr);
     tokio::select! {

@@ -21,6 +21,8 @@ mod oracle;
 mod outage;
 mod policy_cli;
 mod protocol;
+mod proxies;
+mod public_url;
 mod raw;
 mod refusals;
 mod secrets;
