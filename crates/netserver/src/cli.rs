@@ -266,6 +266,19 @@ pub enum ClientCommand {
         #[command(flatten)]
         soap: SoapArgs,
     },
+    /// Call ChangeOwnPassword (the ticket's owner changes its own password, giving the
+    /// current one; the way out of must-change) and print the answer
+    ChangePassword {
+        #[arg(long)]
+        url: String,
+        #[arg(long, env = "NETSERVER_TICKET")]
+        ticket: String,
+        /// Read the current password, then the new one, one a line, from standard input
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        soap: SoapArgs,
+    },
     /// Call SetPassword and print the answer
     SetPassword {
         /// The server: its base URL (http://127.0.0.1:8080, or http://HOST/TENANT for a tenant) or any of its …/Services88/NAME.svc addresses

@@ -131,6 +131,29 @@ impl Client {
         })
     }
 
+    /// `ChangeOwnPassword(OldPassword, NewPassword)`: the ticket's owner changes its own.
+    pub async fn change_own_password(
+        &self,
+        ticket: &Secret,
+        old: &Secret,
+        new: &Secret,
+    ) -> Result<BoolAnswer, String> {
+        let body = format!(
+            "<ChangeOwnPassword xmlns=\"{SERVICES88_NS}\"><OldPassword>{}</OldPassword><NewPassword>{}</NewPassword></ChangeOwnPassword>",
+            esc(old.expose()),
+            esc(new.expose())
+        );
+        let text = self
+            .post("User", "ChangeOwnPassword", Some(ticket), &body)
+            .await?;
+        let doc = parse(&text)?;
+        Ok(BoolAnswer {
+            response: find_text(&doc, "Response").as_deref() == Some("true"),
+            succeeded: find_text(&doc, "Succeeded").as_deref() == Some("true"),
+            error: remote_error(&doc),
+        })
+    }
+
     async fn post(
         &self,
         agent: &str,

@@ -61,6 +61,15 @@ impl Default for StoreOptions {
     }
 }
 
+/// The database file a `sqlite://PATH` URL names; `None` for any other URL (an
+/// in-memory SQLite database, PostgreSQL, or a URL that does not parse).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    match location::parse(url) {
+        Ok(Location::SqliteFile(path)) => Some(path),
+        _ => None,
+    }
+}
+
 /// Opens the store named by `url` with default options; see [`open_with`].
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, OpenError> {
     open_with(url, &StoreOptions::default()).await

@@ -109,10 +109,13 @@ impl Accounts {
 
     /// On a tenant without users, creates `admin` with `admin-all` and a random password,
     /// which is returned once for the operator to read; `None` when it already has users.
+    /// With `must_change` the administrator must change that password at its first
+    /// log-in before anything else.
     pub async fn bootstrap_admin(
         &self,
         tenant: TenantId,
         now: Timestamp,
+        must_change: bool,
     ) -> Result<Option<(Associate, Secret)>, AccountError> {
         if self.store.count_associates(tenant).await? > 0 {
             return Ok(None);
@@ -124,7 +127,7 @@ impl Accounts {
             user_type: UserType::Internal,
             rights: vec![Right::AdminAll],
             password: Some(password.clone()),
-            must_change: false,
+            must_change,
         };
         match self.add_user(tenant, user, now).await {
             Ok(created) => Ok(Some((created, password))),

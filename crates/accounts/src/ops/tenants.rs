@@ -44,11 +44,14 @@ impl Accounts {
                 other => AccountError::Internal(other),
             })?;
         self.audit_admin(tenant.id, "tenant add", None, now).await?;
-        let (admin, password) = self.bootstrap_admin(tenant.id, now).await?.ok_or_else(|| {
-            AccountError::Internal(StoreError::Backend(
-                "a new tenant already has associates".into(),
-            ))
-        })?;
+        let (admin, password) = self
+            .bootstrap_admin(tenant.id, now, false)
+            .await?
+            .ok_or_else(|| {
+                AccountError::Internal(StoreError::Backend(
+                    "a new tenant already has associates".into(),
+                ))
+            })?;
         Ok((tenant, admin, password))
     }
 

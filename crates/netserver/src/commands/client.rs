@@ -1,4 +1,4 @@
-//! `netserver client login|set-password`: a SOAP client of a running server.
+//! `netserver client login|change-password|set-password`: a SOAP client of a running server.
 
 use crate::cli::ClientCommand;
 use crate::client::{Client, FromFlag, Version};
@@ -27,6 +27,20 @@ pub async fn run(cmd: ClientCommand) -> Result<(), String> {
                 None => Err("log-in failed: unknown user or wrong password".into()),
             }
         }
+        ClientCommand::ChangePassword {
+            url,
+            ticket,
+            password_stdin,
+            soap,
+        } => {
+            let old = password::read(password_stdin, "Current password: ", false)?;
+            let new = password::read(password_stdin, "New password: ", !password_stdin)?;
+            let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
+            let answer = client
+                .change_own_password(&ticket.into(), &old, &new)
+                .await?;
+            report(answer)
+        }
         ClientCommand::SetPassword {
             url,
             ticket,
@@ -39,16 +53,16 @@ pub async fn run(cmd: ClientCommand) -> Result<(), String> {
             let answer = client
                 .set_password(&ticket.into(), associate_id, &pw)
                 .await?;
-            match answer.error {
-                None => {
-                    outln!("Response: {}", answer.response);
-                    Ok(())
-                }
-                Some(e) => {
-                    outln!("Response: {}", answer.response);
-                    Err(format!("{}: {}", e.exception_type, e.message))
-                }
-            }
+            report(answer)
         }
+    }
+}
+
+/// Prints a boolean operation's answer; its ExceptionInfo, if any, is the error.
+fn report(answer: crate::client::BoolAnswer) -> Result<(), String> {
+    outln!("Response: {}", answer.response);
+    match answer.error {
+        None => Ok(()),
+        Some(e) => Err(format!("{}: {}", e.exception_type, e.message)),
     }
 }

@@ -3,6 +3,7 @@
 
 mod app;
 mod audit;
+pub mod bootstrap;
 mod client;
 mod password;
 mod policy;

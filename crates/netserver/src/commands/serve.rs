@@ -1,9 +1,8 @@
 //! `netserver serve`: bind the port, open (and migrate) the store, make the first
 //! administrator of an empty store, and serve HTTP until interrupted.
 
-use accounts::{Timestamp, DEFAULT_TENANT};
-
 use crate::cli::Resolved;
+use crate::commands::bootstrap;
 use crate::wiring;
 
 pub async fn run(cfg: Resolved) -> Result<(), String> {
@@ -14,22 +13,10 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     // or prints an administrator's password.
     let listener = wiring::bind(&cfg.listen).await?;
     let accounts = cfg.accounts().await?;
-    if let Some((admin, password)) = accounts
-        .bootstrap_admin(DEFAULT_TENANT, Timestamp::now())
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        // Printed once, to the operator's terminal only; it never reaches the log.
-        println!(
-            "Created associate '{}' (id {}) with right admin-all.",
-            admin.name, admin.id
-        );
-        println!("Its password, shown only now: {}", password.expose());
-        println!(
-            "Change it with: netserver client set-password --url http://{}/Remote/Services88/User.svc --ticket <ticket> --associate-id {}",
-            cfg.listen, admin.id
-        );
-    }
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    bootstrap::first_admin(&cfg, &accounts, &format!("http://{bound}")).await?;
     let _sweeper =
         wiring::spawn_sweeper(accounts.store().clone(), cfg.file.audit_retention_days()?);
     let running = wiring::serve_on(listener, accounts, server_config)?;

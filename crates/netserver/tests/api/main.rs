@@ -4,6 +4,7 @@
 
 mod audit;
 mod auth;
+mod bootstrap;
 mod cli;
 mod cli_edges;
 mod doc_example;

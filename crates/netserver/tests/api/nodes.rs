@@ -8,7 +8,7 @@ use std::process::{Child, Stdio};
 use accounts::DEFAULT_TENANT;
 use store::testdb::TestDb;
 
-use crate::cli::{err, Env, Server};
+use crate::cli::{bootstrap_password, change_admin_password, err, Env, Server};
 use crate::helpers::*;
 
 /// A `serve` process and the HTTP client that reaches it.
@@ -53,12 +53,13 @@ fn listening(mut child: Child) -> Proc {
     }
 }
 
-/// The bootstrap administrator's password, if this process made the administrator.
-fn admin_password(p: &Proc) -> Option<String> {
+/// The bootstrap administrator's password, if this process made the administrator
+/// (from the file it names: standard output is not a terminal here).
+fn admin_password(env: &Env, p: &Proc) -> Option<String> {
     p.lines
         .iter()
-        .find_map(|l| l.strip_prefix("Its password, shown only now: "))
-        .map(str::to_owned)
+        .any(|l| l.starts_with("Created associate"))
+        .then(|| bootstrap_password(&env.password_file(), &p.lines))
 }
 
 /// Two nodes on a fresh database (the first makes the administrator), with `config`.
@@ -68,8 +69,9 @@ async fn two_nodes(config: &str) -> Option<(TestDb, Env, Proc, Proc, String)> {
     env.database = Some(db.url.clone());
     let a = listening(spawn_serve(&env));
     let b = listening(spawn_serve(&env));
-    let password = admin_password(&a).expect("node A made the administrator");
-    assert_eq!(admin_password(&b), None, "{:?}", b.lines);
+    let first = admin_password(&env, &a).expect("node A made the administrator");
+    assert_eq!(admin_password(&env, &b), None, "{:?}", b.lines);
+    let password = change_admin_password(&env, &a.node.base, &first, &[]);
     Some((db, env, a, b, password))
 }
 
@@ -205,7 +207,10 @@ async fn nodes_started_at_once_on_an_empty_database_make_one_administrator() {
     env.database = Some(db.url.clone());
     let children: Vec<Child> = (0..3).map(|_| spawn_serve(&env)).collect();
     let procs: Vec<Proc> = children.into_iter().map(listening).collect();
-    let passwords: Vec<String> = procs.iter().filter_map(admin_password).collect();
+    let passwords: Vec<String> = procs
+        .iter()
+        .filter_map(|p| admin_password(&env, p))
+        .collect();
     assert_eq!(
         passwords.len(),
         1,

@@ -8,7 +8,7 @@ use accounts::{Mode, Settings, Timestamp};
 use netserver::client::{Client, Version};
 use server::ServerConfig;
 
-use crate::cli::{err, out, serve_to, Env};
+use crate::cli::{bootstrap_password, change_admin_password, err, out, serve_to, Env};
 use crate::helpers::*;
 
 fn online(user_agent_enabled: bool) -> Settings {
@@ -306,11 +306,18 @@ fn the_client_sends_its_app_token_and_no_token_reaches_the_log() {
     let log = std::fs::File::create(&log_path).unwrap();
     // Debug logging, so that even routine refusals are written.
     let (server, url, lines) = serve_to(&env, Stdio::from(log), "debug");
-    let password = lines
+    let first = bootstrap_password(&env.password_file(), &lines);
+    // The printed commands carry the token Online mode needs, and work as printed.
+    let commands: Vec<&String> = lines
         .iter()
-        .find_map(|l| l.strip_prefix("Its password, shown only now: "))
-        .expect("bootstrap password")
-        .to_owned();
+        .filter(|l| l.trim_start().starts_with("netserver client"))
+        .collect();
+    assert_eq!(commands.len(), 2, "{lines:?}");
+    assert!(
+        commands.iter().all(|c| c.contains("--app-token <token>")),
+        "{lines:?}"
+    );
+    let password = change_admin_password(&env, &url, &first, &[&format!("--app-token={token}")]);
     let login = |args: &[&str]| {
         let mut all = vec![
             "client",

@@ -19,7 +19,9 @@ pub(crate) fn prepare(path: &Path) {
     match create_private(path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => warn_if_shared(path),
-        Err(e) => tracing::debug!(path = %path.display(), error = %e, "cannot create the store file"),
+        Err(e) => {
+            tracing::debug!(path = %path.display(), error = %e, "cannot create the store file")
+        }
     }
 }
 
