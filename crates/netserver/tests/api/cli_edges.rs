@@ -35,7 +35,7 @@ fn serve_refuses_numeric_keys_out_of_range_by_name() {
             e.contains(expected) && e.contains("netserver.toml"),
             "{section}: {e}"
         );
-        assert!(!out(&o).contains("shown only now"), "{}", out(&o));
+        assert!(!out(&o).contains("Created associate"), "{}", out(&o));
         assert!(!env.db().exists(), "{section}: the store was created");
     }
 }
@@ -62,7 +62,7 @@ fn a_missing_directory_is_named_and_never_created() {
             )),
             "{args:?}: {e}"
         );
-        assert!(!out(&o).contains("shown only now"), "{}", out(&o));
+        assert!(!out(&o).contains("Created associate"), "{}", out(&o));
     }
     assert!(!env.dir.path().join("no").exists());
 }
@@ -81,8 +81,9 @@ fn serve_binds_its_port_before_it_creates_a_store() {
         "{}",
         err(&o)
     );
-    assert!(!out(&o).contains("shown only now"), "{}", out(&o));
+    assert!(!out(&o).contains("Created associate"), "{}", out(&o));
     assert!(!env.db().exists(), "the store was created");
+    assert!(!env.password_file().exists(), "a password file was written");
 }
 
 /// Runs `cmd` as a user who may not write what the test protected: the test's own user

@@ -81,7 +81,7 @@ fn installation(env: &Env) -> String {
 fn serve_on(env: &Env, database: &str) -> (Server, String) {
     let (server, url, lines) = serve_command(on(env, database), Stdio::null(), "warn");
     assert!(
-        !lines.iter().any(|l| l.contains("shown only now")),
+        !lines.iter().any(|l| l.contains("Created associate")),
         "no new administrator on a copy: {lines:?}"
     );
     (server, url)
