@@ -120,7 +120,7 @@ async fn nodes_opening_a_new_database_at_once_migrate_it_once() {
         .await
         .unwrap()
         .get(0);
-    assert_eq!(versions, vec![1, 2, 3]);
+    assert_eq!(n, 3, "each of the three versions recorded once");
 }
 
 #[tokio::test]

@@ -472,7 +472,10 @@ fn store_before_name_fold(path: &std::path::Path, names: &[&str]) {
         (4, include_str!("../src/sqlite/migrations/0004_apps.sql")),
         (5, include_str!("../src/sqlite/migrations/0005_audit.sql")),
         (6, include_str!("../src/sqlite/migrations/0006_tenants.sql")),
-        (7, include_str!("../src/sqlite/migrations/0007_ticket_app.sql")),
+        (
+            7,
+            include_str!("../src/sqlite/migrations/0007_ticket_app.sql"),
+        ),
     ] {
         conn.execute_batch(sql).unwrap();
         conn.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [v])
