@@ -619,11 +619,8 @@ fn a_refusal_s_log_line_names_the_operation_id() {
     let log_path = env.dir.path().join("serve.log");
     let log = std::fs::File::create(&log_path).unwrap();
     let (server, url, lines) = crate::cli::serve_to(&env, std::process::Stdio::from(log), "info");
-    let password = lines
-        .iter()
-        .find_map(|l| l.strip_prefix("Its password, shown only now: "))
-        .expect("the first administrator's password")
-        .to_owned();
+    let first = crate::cli::bootstrap_password(&env.password_file(), &lines);
+    let password = crate::cli::change_admin_password(&env, &url, &first, &[]);
     let login = env.run(
         &[
             "client",
