@@ -121,3 +121,66 @@ fn a_password_file_left_from_an_earlier_start_stops_serve_before_anything_is_mad
     let list = out(&env.run(&["user", "list"], ""));
     assert!(!list.contains("admin"), "no administrator was made: {list}");
 }
+
+/// On a terminal (a pseudo-terminal from util-linux `script`) the password is shown there,
+/// once, with the commands for a terminal (prompts, no file), and no file is written.
+#[test]
+fn on_a_terminal_the_password_is_shown_and_no_file_is_written() {
+    use std::io::{BufRead, BufReader};
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(std::env::var_os("CI").is_none(), "`script` is needed");
+        eprintln!("skipped: no `script` to give serve a terminal");
+        return;
+    }
+    let env = Env::new();
+    let serve = format!(
+        "{} serve --listen 127.0.0.1:0",
+        env!("CARGO_BIN_EXE_netserver")
+    );
+    let child = std::process::Command::new("script")
+        .args(["-qefc", &serve, "/dev/null"])
+        .current_dir(env.dir.path())
+        .env("NETSERVER_CONFIG", env.dir.path().join("netserver.toml"))
+        .env(
+            "NETSERVER_DATABASE",
+            format!("sqlite://{}", env.db().display()),
+        )
+        .env("NETSERVER_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = crate::cli::Server(child);
+    let mut reader = BufReader::new(server.0.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "serve exited: {lines:?}"
+        );
+        let line = line.trim_end().to_owned();
+        let done = line.starts_with("netserver listening on ");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    drop(server);
+    let password = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("Its password, shown only now: "))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(password.len() >= 20, "{lines:?}");
+    assert!(!env.password_file().exists());
+    let login = lines
+        .iter()
+        .find(|l| l.contains("netserver client login"))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(!login.contains("--password-stdin"), "{login}");
+}
