@@ -12,36 +12,37 @@
 //! faster, or that rank better in one of its other dictionaries, or that are short and
 //! rare, left out).
 //!
-//! A password is *common* when zxcvbn explains the whole of it with one single match from
-//! that dictionary: the word itself in any capitalisation, reversed, or with zxcvbn's
-//! l33t substitutions (`p4ssw0rd`). A common word inside a longer password is not enough
-//! (`password` is common, `password-tulip-harbour` is not); the strength estimate is the
-//! rule that weighs such compositions. The password is tried as it is and lowercased, so
-//! an odd capitalisation cannot hide an entry. Most passwords never reach zxcvbn: a
-//! Bloom filter of the list answers "certainly not" first ([`super::common_filter`]).
+//! A password is *common* when one reading of the whole of it is an entry: the password
+//! lower-cased (any capitalisation), reversed, and with any of zxcvbn's l33t characters read
+//! as the letter it may stand for or kept as it is, position by position (`p4ssw0rd`,
+//! `P@ssw0rd1`, `m0nk3y123`; see [`super::common_list`]). That covers every whole-password
+//! dictionary, reversed and l33t match zxcvbn finds, and the spellings it misses because it
+//! reads a digit everywhere as a letter or nowhere. A common word inside a longer password
+//! is not enough (`password` is common, `password-tulip-harbour` is not); the strength
+//! estimate is the rule that weighs such compositions.
 
 use zxcvbn::matching::patterns::{DictionaryPattern, MatchPattern};
 
-use super::common_filter;
-
-/// The longest entry on the list, in characters: a longer password cannot be one match.
-const LONGEST_ENTRY: usize = 20;
+use super::common_list::{self, LONGEST_ENTRY};
 
 /// Whether the (normalised) password is on the common list.
 pub(super) fn is_common(password: &str) -> bool {
     let len = password.chars().count();
-    if len == 0 || len > LONGEST_ENTRY || !common_filter::may_be_an_entry(password) {
+    if len == 0 || len > LONGEST_ENTRY {
         return false;
     }
-    if one_password_match(password) {
-        return true;
-    }
     let lower = password.to_lowercase();
-    lower != password && one_password_match(&lower)
+    if lower.chars().count() != len {
+        // `İ` lower-cases to two characters, and zxcvbn then compares a shifted text
+        // (`Ferrarİ` matches `ferrari`): ask zxcvbn itself in that rare case.
+        return one_password_match(password) || one_password_match(&lower);
+    }
+    // Every entry is ASCII, and a reading only replaces ASCII characters.
+    lower.is_ascii() && common_list::has_entry_reading(lower.as_bytes())
 }
 
 /// zxcvbn's best explanation of `password` is one match from its `passwords` dictionary.
-fn one_password_match(password: &str) -> bool {
+pub(super) fn one_password_match(password: &str) -> bool {
     let estimate = zxcvbn::zxcvbn(password, &[]);
     match estimate.sequence() {
         [only] => {
@@ -82,6 +83,12 @@ mod tests {
             "trustno1",
             "drowssap",
             "p@ssw0rd",
+            // l33t letters beside digits that stay digits
+            "P@ssw0rd1",
+            "m0nk3y123",
+            "Pa55word1",
+            // lower-casing `İ` adds a character; zxcvbn's reading is kept
+            "Ferrar\u{130}",
             // the longest entries, 20 characters
             "q1w2e3r4t5y6u7i8o9p0",
             "nemvxyheqdd5oqxyxyzi",

@@ -17,7 +17,9 @@
 //! password that passes the policy ([`generate`]).
 
 mod common;
-mod common_filter;
+mod common_list;
+#[cfg(test)]
+mod common_props;
 mod generate;
 mod rules;
 mod strength;

@@ -7,6 +7,7 @@ mod auth;
 mod bootstrap;
 mod cli;
 mod cli_edges;
+mod common_spellings;
 mod doc_example;
 mod envelope;
 mod family;
