@@ -2,8 +2,8 @@
 //! NetServer's `Succeeded=false` + `ExceptionInfo` (or as faults, by setting), successes.
 
 use accounts::AccountError;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use soap::{ExceptionInfo, Fault, ResponseHeaders, SoapVersion};
 
 use crate::agents::Reply;
@@ -39,6 +39,25 @@ pub fn tenant_refused(version: SoapVersion, error: &AccountError, op_id: &str) -
         status,
         soap::write_app_fault(version, &info, server_side),
     )
+}
+
+/// The same refusal for a GET (WSDL, info page): plain text, as a browser or a WSDL
+/// fetcher reads it, with the same status and message as the POST's fault.
+pub fn tenant_refused_page(error: &AccountError) -> Response {
+    let status = if error.is_server_side() {
+        log(error, "-"); // a GET carries no operation id
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        tracing::debug!(code = error.code(), "unknown customer");
+        StatusCode::NOT_FOUND
+    };
+    let text = format!("{}\n", error.public_message());
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
 }
 
 /// `extra` goes into the `ExtraInfo` header of a response (not of a fault); `op_id` into

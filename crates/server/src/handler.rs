@@ -53,7 +53,18 @@ pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Res
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
     };
     match *request.method() {
-        Method::GET | Method::HEAD => describe(state, &endpoint, &request),
+        Method::GET | Method::HEAD => {
+            // The WSDL and info page name an address under the customer segment: an
+            // unknown customer has no such address, so it is a 404 here as for a POST.
+            match state
+                .accounts
+                .resolve_tenant(endpoint.customer.as_deref())
+                .await
+            {
+                Ok(_) => describe(state, &endpoint, &request),
+                Err(error) => errors::tenant_refused_page(&error),
+            }
+        }
         Method::POST => logged_soap_call(state, &endpoint, peer, request).await,
         _ => (
             StatusCode::METHOD_NOT_ALLOWED,

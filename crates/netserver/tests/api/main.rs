@@ -31,6 +31,7 @@ mod secrets;
 mod set_password;
 mod store_copy;
 mod sweeper;
+mod tenant_get;
 mod tenants;
 mod ticket_app;
 mod wire_samples;

@@ -40,6 +40,10 @@ async fn wsdl_is_served_for_every_spelling_with_the_requests_host() {
 #[tokio::test]
 async fn soprincipal_wsdl_keeps_the_customer_prefix() {
     let app = spawn_app().await;
+    app.accounts
+        .add_tenant("Cust42", accounts::Timestamp::now())
+        .await
+        .unwrap();
     let resp = app
         .http
         .get(app.url("/Cust42/Remote/Services88/SoPrincipal.svc?wsdl"))
