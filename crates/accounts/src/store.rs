@@ -46,7 +46,8 @@ pub struct PasswordChange {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// A round trip to the backend: `Ok` when it answers queries now (readiness).
+    /// Readiness: `Ok` when a write would get through now, within the time a request
+    /// waits (the store's locks taken and released, nothing written).
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// The built-in default tenant is always there.

@@ -1,4 +1,4 @@
-//! The one HTTP entry point: routes GET to the WSDL/info pages and health, POST to the
+//! The one HTTP entry point: routes health, GET to the WSDL/info pages, POST to the
 //! SOAP pipeline (read body within limits → parse → cross-check action → agent → write).
 
 use std::net::{IpAddr, SocketAddr};
@@ -13,6 +13,7 @@ use soap::{Fault, SoapError, SoapVersion};
 
 use crate::agents;
 use crate::errors;
+use crate::health;
 use crate::routes::{parse_path, Endpoint};
 use crate::wsdl::{self, Service};
 use crate::AppState;
@@ -44,10 +45,10 @@ struct Outcome {
 pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Response {
     let path = request.uri().path();
     if path.eq_ignore_ascii_case("/health") {
-        return json(StatusCode::OK, "{\"status\":\"ok\"}");
+        return health::alive();
     }
     if path.eq_ignore_ascii_case("/health/ready") {
-        return readiness(state).await;
+        return health::ready(state).await;
     }
     let Some(endpoint) = parse_path(path) else {
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
@@ -72,25 +73,6 @@ pub async fn handle(state: &AppState, peer: SocketAddr, request: Request) -> Res
             "use POST for SOAP calls, GET for the WSDL\n",
         )
             .into_response(),
-    }
-}
-
-fn json(status: StatusCode, body: &'static str) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-/// `/health` says the process is alive; `/health/ready` also asks the store, so that a
-/// load balancer sends no requests to a node whose database it cannot reach (503).
-async fn readiness(state: &AppState) -> Response {
-    match state.accounts.ready().await {
-        Ok(()) => json(StatusCode::OK, "{\"status\":\"ready\"}"),
-        Err(e) => {
-            tracing::warn!(code = e.code(), "not ready");
-            json(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "{\"status\":\"not ready\",\"reason\":\"store unavailable\"}",
-            )
-        }
     }
 }
 

@@ -6,6 +6,7 @@ mod agents;
 mod client_addr;
 mod errors;
 mod handler;
+mod health;
 mod public_url;
 mod routes;
 pub mod wsdl;
@@ -44,6 +45,8 @@ pub struct ServerConfig {
 pub struct AppState {
     pub accounts: Accounts,
     pub config: ServerConfig,
+    /// The latest readiness probe, shared by concurrent `/health/ready` requests.
+    pub(crate) readiness: health::Readiness,
 }
 
 /// Serves HTTP/1.1 on `listener` until the future is dropped: one task per connection,
@@ -55,7 +58,11 @@ pub async fn serve(
     accounts: Accounts,
     config: ServerConfig,
 ) -> std::io::Result<()> {
-    let state = Arc::new(AppState { accounts, config });
+    let state = Arc::new(AppState {
+        accounts,
+        config,
+        readiness: health::Readiness::default(),
+    });
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {

@@ -26,6 +26,7 @@ mod protocol;
 mod proxies;
 mod public_url;
 mod raw;
+mod readiness;
 mod refusals;
 mod secrets;
 mod set_password;

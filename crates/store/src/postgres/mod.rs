@@ -109,7 +109,7 @@ impl PostgresStore {
 #[async_trait]
 impl Store for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        with_conn!(self, "ping", |c| queries::ping(&c))
+        with_conn!(self, "ping", |c| queries::ping(&mut c))
     }
 
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {

@@ -45,8 +45,16 @@ pub(crate) fn describe(e: &rusqlite::Error) -> String {
 }
 
 /// `StoreError::Backend` for a failed statement; `what` names the operation.
+/// A database another connection keeps locked past the busy timeout is unavailable for
+/// now (the caller may retry), not broken: `StoreError::Unavailable`.
 pub(crate) fn backend(what: &str, e: &rusqlite::Error) -> StoreError {
-    StoreError::Backend(format!("{what}: {}", describe(e)))
+    let detail = format!("{what}: {}", describe(e));
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Unavailable(detail)
+        }
+        _ => StoreError::Backend(detail),
+    }
 }
 
 fn undecodable(column: &str) -> StoreError {

@@ -77,11 +77,20 @@ pub(crate) async fn list_associates(c: &Client, tenant: TenantId) -> Result<Vec<
     .await
 }
 
-pub(crate) async fn ping(c: &Client) -> Result<()> {
-    c.simple_query("SELECT 1")
+/// What requests meet: the lock every write takes on each table (ROW EXCLUSIVE, which
+/// waits behind another session's `LOCK TABLE … IN EXCLUSIVE MODE` or stronger, and
+/// behind a migration), in a transaction that is rolled back; nothing written.
+pub(crate) async fn ping(c: &mut Client) -> Result<()> {
+    let tx = begin(c).await?;
+    tx.batch_execute(
+        "LOCK TABLE tenants, associates, tickets, password_history, apps, audit \
+         IN ROW EXCLUSIVE MODE",
+    )
+    .await
+    .map_err(|e| backend("ping", &e))?;
+    tx.rollback()
         .await
-        .map(drop)
-        .map_err(|e| backend("ping", &e))
+        .map_err(|e| backend("ping: roll back", &e))
 }
 
 pub(crate) async fn count_associates(c: &Client, tenant: TenantId) -> Result<u64> {

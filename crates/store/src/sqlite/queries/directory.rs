@@ -72,10 +72,15 @@ pub(crate) fn list_associates(conn: &Connection, tenant: TenantId) -> Result<Vec
     )
 }
 
-pub(crate) fn ping(conn: &Connection) -> Result<()> {
-    conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
-        .map(drop)
-        .map_err(|e| backend("ping", &e))
+/// What a write meets first: the write lock (`BEGIN IMMEDIATE`, waiting up to the busy
+/// timeout as every write does) and a read of a table; rolled back, nothing written.
+pub(crate) fn ping(conn: &mut Connection) -> Result<()> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(|e| backend("ping: take the write lock", &e))?;
+    tx.query_row("SELECT COUNT(*) FROM tenants", [], |r| r.get::<_, i64>(0))
+        .map_err(|e| backend("ping: read", &e))?;
+    tx.rollback().map_err(|e| backend("ping: roll back", &e))
 }
 
 pub(crate) fn count_associates(conn: &Connection, tenant: TenantId) -> Result<u64> {
