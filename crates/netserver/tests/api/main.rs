@@ -9,6 +9,7 @@ mod cli;
 mod cli_edges;
 mod common_spellings;
 mod doc_example;
+mod documented;
 mod envelope;
 mod family;
 mod file_modes;
