@@ -9,6 +9,7 @@ mod cli;
 mod cli_edges;
 mod common_spellings;
 mod doc_example;
+mod doc_links;
 mod documented;
 mod envelope;
 mod family;
