@@ -26,6 +26,11 @@ fn locations(wsdl: &str) -> Vec<String> {
 #[tokio::test]
 async fn the_public_url_is_the_only_address_named_whatever_the_host() {
     let app = app().await;
+    // A GET under an unknown customer is a 404: the tenant exists.
+    app.accounts
+        .add_tenant("Cust7", accounts::Timestamp::now())
+        .await
+        .unwrap();
     for host in ["evil.example", "evil.example:80", "evil\"><x", "127.0.0.1"] {
         let get = |query: &'static str| {
             app.http
