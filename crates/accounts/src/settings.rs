@@ -55,6 +55,9 @@ pub struct Settings {
     pub renew_tickets: bool,
     /// The ceiling: a ticket expires this long after it was issued, however it is used.
     pub ticket_max_lifetime: Duration,
+    /// The longest a log-in or password change may expect to wait for a hashing thread;
+    /// beyond it, it is refused as busy at once (`ServerBusy`), without hashing.
+    pub hash_queue_max_wait: Duration,
     /// On-site (no application tokens) or Online (tokens required).
     pub mode: Mode,
     /// Online only: whether the User agent answers at all.
@@ -75,6 +78,7 @@ impl Default for Settings {
             ticket_ttl: Duration::from_secs(6 * 3600),
             renew_tickets: true,
             ticket_max_lifetime: Duration::from_secs(24 * 3600),
+            hash_queue_max_wait: Duration::from_secs(2),
             mode: Mode::Onsite,
             user_agent_enabled: false,
             lockout: LockoutSettings::default(),

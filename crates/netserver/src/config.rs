@@ -81,6 +81,9 @@ pub struct KdfSection {
     pub parallelism: Option<u32>,
     /// Concurrent hashes; defaults to the number of cores.
     pub workers: Option<usize>,
+    /// The longest a log-in or password change may wait for a hashing thread, judged by
+    /// the measured time of a hash; beyond it, it is refused as busy at once.
+    pub max_queue_ms: Option<u64>,
 }
 
 /// Argon2 needs at least 8 KiB (and 8 KiB per lane); 4 GiB per hash is beyond any sane
@@ -90,6 +93,8 @@ pub const KDF_ITERATIONS: Key<u32> = Key::new("[kdf] iterations", 1..=64);
 pub const KDF_PARALLELISM: Key<u32> = Key::new("[kdf] parallelism", 1..=64);
 /// Each worker is a thread holding up to `memory_kib` while it hashes.
 pub const KDF_WORKERS: Key<usize> = Key::new("[kdf] workers", 1..=1024);
+/// 50 ms (a couple of hashes) to a minute (clients have given up long before).
+pub const KDF_MAX_QUEUE_MS: Key<u64> = Key::new("[kdf] max_queue_ms", 50..=60_000);
 
 /// Settings that only matter when `mode = "online"`.
 #[derive(Debug, Default, Deserialize)]
@@ -271,6 +276,9 @@ impl FileConfig {
             policy,
             ticket_ttl,
             ticket_max_lifetime,
+            hash_queue_max_wait: KDF_MAX_QUEUE_MS
+                .check(self.kdf.max_queue_ms)?
+                .map_or(d.hash_queue_max_wait, Duration::from_millis),
             renew_tickets: self.tickets.renew_on_use.unwrap_or(d.renew_tickets),
             mode: self.mode()?,
             user_agent_enabled: self
@@ -384,6 +392,25 @@ mod tests {
             );
         }
         assert!(toml::from_str::<FileConfig>("[store]\ntimeout = 1\n").is_err());
+    }
+
+    #[test]
+    fn the_hashing_queue_bound_is_read_and_checked() {
+        let d = FileConfig::default().settings().unwrap();
+        assert_eq!(d.hash_queue_max_wait, Duration::from_secs(2));
+        let f: FileConfig = toml::from_str("[kdf]\nmax_queue_ms = 250\n").unwrap();
+        assert_eq!(
+            f.settings().unwrap().hash_queue_max_wait,
+            Duration::from_millis(250)
+        );
+        for bad in [0, 49, 60_001] {
+            let f: FileConfig = toml::from_str(&format!("[kdf]\nmax_queue_ms = {bad}\n")).unwrap();
+            let e = f.settings().unwrap_err();
+            assert!(
+                e.contains("[kdf] max_queue_ms") && e.contains("use 50 to 60000"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn domain(
     kdf_workers: usize,
     settings: Settings,
 ) -> Result<Accounts, String> {
-    let hasher = Hasher::new(kdf, kdf_workers)?;
+    let hasher = Hasher::bounded(kdf, kdf_workers, Some(settings.hash_queue_max_wait))?;
     Ok(Accounts::new(store, Arc::new(hasher), settings))
 }
 

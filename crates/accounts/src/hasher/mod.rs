@@ -8,6 +8,9 @@
 //!
 //! Each thread's ~19 MiB of Argon2 memory (`area`) is kept and reused: allocating it
 //! afresh for every hash costs thousands of page faults, a third of the hash's own time.
+//!
+//! The queue is bounded: work that would wait longer than `max_wait` for a thread is
+//! refused at once with [`AccountError::ServerBusy`], without hashing (see `workers`).
 
 mod area;
 #[cfg(test)]
@@ -23,9 +26,11 @@ use password_hash::rand_core::OsRng;
 use password_hash::{Output, ParamsString, SaltString};
 use subtle::ConstantTimeEq;
 
+use std::time::{Duration, Instant};
+
 use crate::error::{AccountError, StoreError};
 use crate::secret::Secret;
-use workers::Workers;
+use workers::{Refused, Workers};
 
 /// Argon2id cost parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,22 +86,50 @@ pub struct Hasher {
     workers: Workers,
 }
 
+/// A job that did not run to an answer, as the domain's error.
+fn refused(r: Refused, what: &str) -> AccountError {
+    match r {
+        Refused::Busy => AccountError::ServerBusy,
+        Refused::Failed => StoreError::Backend(format!("{what} failed")).into(),
+    }
+}
+
 impl Hasher {
-    /// `workers` bounds concurrent hashes; pass the number of cores.
+    /// `workers` bounds concurrent hashes; pass the number of cores. The queue has no
+    /// bound: see [`Hasher::bounded`].
     pub fn new(params: KdfParams, workers: usize) -> Result<Self, String> {
+        Self::bounded(params, workers, None)
+    }
+
+    /// As [`Hasher::new`], with work refused as busy when it would wait longer than
+    /// `max_wait` for a thread. The wait is judged by the measured time of the jobs; the
+    /// first estimate is the time of the dummy hash made here.
+    pub fn bounded(
+        params: KdfParams,
+        workers: usize,
+        max_wait: Option<Duration>,
+    ) -> Result<Self, String> {
         let argon = params.argon()?;
         let salt = SaltString::generate(&mut OsRng);
+        let started = Instant::now();
         let dummy = argon
             .hash_password(b"netserver dummy password for unknown users", &salt)
             .map_err(|e| format!("cannot hash: {e}"))?
             .to_string();
+        let estimate = started.elapsed();
         let blocks = argon.params().block_count();
         Ok(Hasher {
             params,
             argon,
             dummy,
-            workers: Workers::start(workers, blocks)?,
+            workers: Workers::start(workers, blocks, max_wait, estimate)?,
         })
+    }
+
+    /// Whether new work would be refused as busy now: lets a log-in be refused before it
+    /// costs a store look-up.
+    pub fn full(&self) -> bool {
+        self.workers.full()
     }
 
     pub fn params(&self) -> KdfParams {
@@ -129,24 +162,33 @@ impl Hasher {
                     .map_err(|e| StoreError::Backend(format!("hashing failed: {e}")).into())
             })
             .await
-            .ok_or_else(|| StoreError::Backend("hashing task failed".into()))?
+            .map_err(|r| refused(r, "hashing task"))?
     }
 
     /// Runs other CPU-heavy work of a password operation (the strength estimate) on the
     /// hashing threads, so that it queues with the hashes: at most `workers` such jobs
     /// run at once, whatever the number of requests, which bounds both the cores and the
-    /// memory they take. `None` if the work panicked.
-    pub async fn compute<T, F>(&self, work: F) -> Option<T>
+    /// memory they take. `ServerBusy` when the queue is full, `Internal` if the work
+    /// panicked.
+    pub async fn compute<T, F>(&self, work: F) -> Result<T, AccountError>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        self.workers.run(move |_| work()).await
+        self.workers
+            .run(move |_| work())
+            .await
+            .map_err(|r| refused(r, "a job on the hashing threads"))
     }
 
     /// Verifies on a hashing thread. `stored = None` (unknown user, no password set) runs
-    /// the same work against the dummy hash and never matches.
-    pub async fn verify(&self, password: &Secret, stored: Option<&str>) -> Verified {
+    /// the same work against the dummy hash and never matches. `ServerBusy` when the queue
+    /// is full (nothing was verified); a verification that failed does not match.
+    pub async fn verify(
+        &self,
+        password: &Secret,
+        stored: Option<&str>,
+    ) -> Result<Verified, AccountError> {
         let argon = self.argon.clone();
         let pw = password.clone();
         let real = stored.map(str::to_owned);
@@ -159,10 +201,14 @@ impl Hasher {
                 check(&argon, params, pw.expose(), phc, real.is_some(), area)
             })
             .await;
-        outcome.unwrap_or(Verified {
-            matches: false,
-            needs_rehash: false,
-        })
+        match outcome {
+            Ok(verified) => Ok(verified),
+            Err(Refused::Busy) => Err(AccountError::ServerBusy),
+            Err(Refused::Failed) => Ok(Verified {
+                matches: false,
+                needs_rehash: false,
+            }),
+        }
     }
 }
 

@@ -11,11 +11,13 @@ async fn hash_then_verify() {
     assert!(
         h.verify(&Secret::new("correct horse"), Some(&phc))
             .await
+            .unwrap()
             .matches
     );
     assert!(
         !h.verify(&Secret::new("wrong horse"), Some(&phc))
             .await
+            .unwrap()
             .matches
     );
 }
@@ -29,7 +31,7 @@ async fn unknown_user_never_matches_even_the_dummy_password() {
             None,
         )
         .await;
-    assert!(!v.matches);
+    assert!(!v.unwrap().matches);
 }
 
 #[tokio::test]
@@ -45,7 +47,7 @@ async fn other_parameters_ask_for_a_rehash() {
     .unwrap();
     let new = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
     let phc = old.hash(&Secret::new("pw")).await.unwrap();
-    let v = new.verify(&Secret::new("pw"), Some(&phc)).await;
+    let v = new.verify(&Secret::new("pw"), Some(&phc)).await.unwrap();
     assert_eq!(
         v,
         Verified {
@@ -53,7 +55,7 @@ async fn other_parameters_ask_for_a_rehash() {
             needs_rehash: true
         }
     );
-    let same = old.verify(&Secret::new("pw"), Some(&phc)).await;
+    let same = old.verify(&Secret::new("pw"), Some(&phc)).await.unwrap();
     assert_eq!(
         same,
         Verified {
@@ -79,12 +81,18 @@ async fn reused_memory_gives_standard_phc_strings() {
     assert!(
         h.verify(&Secret::new("pw-1"), Some(&standard))
             .await
+            .unwrap()
             .matches
     );
     // A second hash reuses the pooled area and still verifies.
     let again = h.hash(&Secret::new("pw-1")).await.unwrap();
     assert_ne!(again, phc, "fresh salt each time");
-    assert!(h.verify(&Secret::new("pw-1"), Some(&again)).await.matches);
+    assert!(
+        h.verify(&Secret::new("pw-1"), Some(&again))
+            .await
+            .unwrap()
+            .matches
+    );
 }
 
 #[tokio::test]
@@ -93,6 +101,7 @@ async fn garbage_hash_does_not_match() {
     assert!(
         !h.verify(&Secret::new("pw"), Some("not-a-phc"))
             .await
+            .unwrap()
             .matches
     );
 }
@@ -105,8 +114,11 @@ async fn other_work_runs_on_the_hashing_threads() {
         .await
         .unwrap();
     assert_eq!(name.as_deref(), Some("kdf-0"));
-    let failed: Option<()> = h.compute(|| panic!("work failure under test")).await;
-    assert!(failed.is_none());
+    let failed: Result<(), _> = h.compute(|| panic!("work failure under test")).await;
+    assert!(
+        matches!(failed, Err(AccountError::Internal(_))),
+        "{failed:?}"
+    );
     assert!(h.hash(&Secret::new("still serving")).await.is_ok());
 }
 
@@ -120,6 +132,7 @@ async fn check_and_hash_hashes_only_what_the_check_passes() {
     assert!(
         h.verify(&Secret::new("correct horse"), Some(&phc))
             .await
+            .unwrap()
             .matches
     );
     let refused = h

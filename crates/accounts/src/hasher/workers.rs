@@ -6,10 +6,18 @@
 //! between threads and cores from one request to the next, and each hand-off woke a task
 //! to start the next hash. Here a finished thread takes the next job itself, and its work
 //! area stays where it is.
+//!
+//! The queue is bounded in time, not in length: each job's run time is measured (a moving
+//! average, seeded by the caller), and a job that would wait longer than `max_wait` before
+//! a thread takes it is refused at once ([`Refused::Busy`]) without running. So a flood of
+//! log-ins cannot make every log-in wait longer and longer, and the bound means the same
+//! on a fast and a slow machine, and under other load.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use argon2::Block;
 use tokio::sync::oneshot;
@@ -18,45 +26,169 @@ use super::area::WorkArea;
 
 type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
+/// Why a job did not run to an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refused {
+    /// The queue holds more than `max_wait` of work: refused without running.
+    Busy,
+    /// The threads are gone or the work panicked.
+    Failed,
+}
+
 /// The queue in front of the hashing threads; the threads end when it is dropped.
 pub(super) struct Workers {
     jobs: Sender<Job>,
+    count: usize,
+    load: Arc<Load>,
+}
+
+/// What the queue knows of its work: how many jobs are in it (waiting or running) and how
+/// long one takes.
+struct Load {
+    pending: AtomicUsize,
+    /// Moving average of a job's run time, in nanoseconds.
+    average_ns: AtomicU64,
+    /// The longest a job may expect to wait for a thread; `u64::MAX`: no bound.
+    max_wait_ns: u64,
+    /// Refusals since the last warning, and when that was (ms after `started`).
+    refused: AtomicU64,
+    last_warning_ms: AtomicU64,
+    started: Instant,
+}
+
+/// Weight of the newest run time in the average: 1/8.
+const AVERAGE_SHIFT: u32 = 3;
+/// At most one warning about refusals per this many milliseconds.
+const WARNING_EVERY_MS: u64 = 10_000;
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+impl Load {
+    /// Whether a job with `ahead` jobs before it may join: it waits for `ahead / threads`
+    /// rounds of the threads, each about one average run time.
+    fn admits(&self, ahead: usize, threads: usize) -> bool {
+        let rounds = u64::try_from(ahead / threads.max(1)).unwrap_or(u64::MAX);
+        let average = self.average_ns.load(Ordering::Relaxed);
+        rounds.saturating_mul(average) <= self.max_wait_ns
+    }
+
+    fn record(&self, took: Duration) {
+        let sample = nanos(took);
+        let old = self.average_ns.load(Ordering::Relaxed);
+        // Concurrent updates may lose a sample; the average stays an average.
+        let new = if sample >= old {
+            old + ((sample - old) >> AVERAGE_SHIFT)
+        } else {
+            old - ((old - sample) >> AVERAGE_SHIFT)
+        };
+        self.average_ns.store(new.max(1), Ordering::Relaxed);
+    }
+
+    /// Counts a refusal; warns now and then with the count, not once per refusal.
+    fn refusal(&self) {
+        let refused = self.refused.fetch_add(1, Ordering::Relaxed) + 1;
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let last = self.last_warning_ms.load(Ordering::Relaxed);
+        if now.saturating_sub(last) >= WARNING_EVERY_MS
+            && self
+                .last_warning_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.refused.fetch_sub(refused, Ordering::Relaxed);
+            tracing::warn!(
+                refused,
+                max_wait_ms = self.max_wait_ns / 1_000_000,
+                average_job_ms = self.average_ns.load(Ordering::Relaxed) / 1_000_000,
+                "the hashing queue is full: log-ins and password changes are refused as busy"
+            );
+        }
+    }
+}
+
+/// Marks a job finished however it ends (ran, panicked, skipped).
+struct Finished(Arc<Load>);
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        self.0.pending.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Workers {
-    /// Starts `count` threads whose areas hold `blocks` blocks each.
-    pub(super) fn start(count: usize, blocks: usize) -> Result<Workers, String> {
+    /// Starts `count` threads whose areas hold `blocks` blocks each. A job is refused when
+    /// it would wait longer than `max_wait` (`None`: never), judged by the measured run
+    /// time of the jobs, which starts at `first_estimate`.
+    pub(super) fn start(
+        count: usize,
+        blocks: usize,
+        max_wait: Option<Duration>,
+        first_estimate: Duration,
+    ) -> Result<Workers, String> {
+        let count = count.max(1);
+        let load = Arc::new(Load {
+            pending: AtomicUsize::new(0),
+            average_ns: AtomicU64::new(nanos(first_estimate).max(1)),
+            max_wait_ns: max_wait.map_or(u64::MAX, nanos),
+            refused: AtomicU64::new(0),
+            last_warning_ms: AtomicU64::new(0),
+            started: Instant::now(),
+        });
         let (tx, rx) = channel::<Job>();
         let rx = Arc::new(Mutex::new(rx));
-        for n in 0..count.max(1) {
+        for n in 0..count {
             let rx = Arc::clone(&rx);
             std::thread::Builder::new()
                 .name(format!("kdf-{n}"))
                 .spawn(move || serve(&rx, blocks))
                 .map_err(|e| format!("cannot start a hashing thread: {e}"))?;
         }
-        Ok(Workers { jobs: tx })
+        Ok(Workers {
+            jobs: tx,
+            count,
+            load,
+        })
     }
 
-    /// Runs `work` on a hashing thread with that thread's work area. `None` if the
-    /// threads are gone or the work panicked.
-    pub(super) async fn run<T, F>(&self, work: F) -> Option<T>
+    /// Whether a job submitted now would be refused as busy.
+    pub(super) fn full(&self) -> bool {
+        !self
+            .load
+            .admits(self.load.pending.load(Ordering::Relaxed), self.count)
+    }
+
+    /// Runs `work` on a hashing thread with that thread's work area; refused at once when
+    /// the queue is full.
+    pub(super) async fn run<T, F>(&self, work: F) -> Result<T, Refused>
     where
         T: Send + 'static,
         F: FnOnce(&mut [Block]) -> T + Send + 'static,
     {
+        let ahead = self.load.pending.fetch_add(1, Ordering::Relaxed);
+        let finished = Finished(self.load.clone());
+        if !self.load.admits(ahead, self.count) {
+            drop(finished);
+            self.load.refusal();
+            return Err(Refused::Busy);
+        }
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |area| {
+            let finished = finished;
             // A caller that went away (client disconnected) no longer needs the work.
             if tx.is_closed() {
                 return;
             }
-            if let Ok(out) = catch_unwind(AssertUnwindSafe(|| work(area))) {
+            let started = Instant::now();
+            let out = catch_unwind(AssertUnwindSafe(|| work(area)));
+            finished.0.record(started.elapsed());
+            if let Ok(out) = out {
                 let _ = tx.send(out);
             }
         });
-        self.jobs.send(job).ok()?;
-        rx.await.ok()
+        self.jobs.send(job).map_err(|_| Refused::Failed)?;
+        rx.await.map_err(|_| Refused::Failed)
     }
 }
 
@@ -82,7 +214,7 @@ mod tests {
 
     #[tokio::test]
     async fn jobs_run_on_the_hashing_threads_with_their_area() {
-        let w = Workers::start(2, 16).unwrap();
+        let w = Workers::start(2, 16, None, Duration::ZERO).unwrap();
         let (name, len) = w
             .run(|area| {
                 area[0].as_mut()[0] += 1;
@@ -96,16 +228,16 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_job_fails_alone_and_the_thread_serves_on() {
-        let w = Workers::start(1, 4).unwrap();
-        let failed: Option<()> = w.run(|_| panic!("job failure under test")).await;
-        assert!(failed.is_none());
-        assert_eq!(w.run(|area| area.len()).await, Some(4));
+        let w = Workers::start(1, 4, None, Duration::ZERO).unwrap();
+        let failed: Result<(), _> = w.run(|_| panic!("job failure under test")).await;
+        assert_eq!(failed, Err(Refused::Failed));
+        assert_eq!(w.run(|area| area.len()).await, Ok(4));
     }
 
     #[tokio::test]
     async fn at_most_count_jobs_run_at_once() {
         use std::sync::atomic::{AtomicUsize, Ordering};
-        let w = Arc::new(Workers::start(2, 1).unwrap());
+        let w = Arc::new(Workers::start(2, 1, None, Duration::ZERO).unwrap());
         let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
         let runs = (0..8).map(|_| {
             let (w, now, peak) = (w.clone(), now.clone(), peak.clone());
@@ -120,8 +252,72 @@ mod tests {
             })
         });
         for r in runs.collect::<Vec<_>>() {
-            assert!(r.await.unwrap().is_some());
+            assert!(r.await.unwrap().is_ok());
         }
         assert_eq!(peak.load(Ordering::SeqCst), 2);
+    }
+
+    /// One thread held by a job that waits for a signal: with a 100 ms estimate per job
+    /// and a 150 ms bound, one job may queue behind it, the next is refused at once.
+    #[tokio::test]
+    async fn a_job_that_would_wait_past_the_bound_is_refused_without_running() {
+        use std::sync::atomic::AtomicBool;
+        let w = Arc::new(
+            Workers::start(
+                1,
+                1,
+                Some(Duration::from_millis(150)),
+                Duration::from_millis(100),
+            )
+            .unwrap(),
+        );
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let holding = {
+            let w = w.clone();
+            tokio::spawn(async move { w.run(move |_| hold.recv().is_ok()).await })
+        };
+        while w.load.pending.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(!w.full(), "one job may wait one round");
+        let queued = {
+            let w = w.clone();
+            tokio::spawn(async move { w.run(|_| "queued ran").await })
+        };
+        while w.load.pending.load(Ordering::SeqCst) < 2 {
+            tokio::task::yield_now().await;
+        }
+        assert!(w.full());
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = ran.clone();
+        let refused = w.run(move |_| flag.store(true, Ordering::SeqCst)).await;
+        assert_eq!(refused, Err(Refused::Busy));
+        release.send(()).unwrap();
+        assert_eq!(holding.await.unwrap(), Ok(true));
+        assert_eq!(queued.await.unwrap(), Ok("queued ran"));
+        assert!(!ran.load(Ordering::SeqCst), "a refused job never runs");
+        assert_eq!(w.load.pending.load(Ordering::SeqCst), 0);
+        assert!(!w.full());
+    }
+
+    #[test]
+    fn the_average_follows_the_measured_run_time() {
+        let w = Workers::start(
+            1,
+            1,
+            Some(Duration::from_secs(1)),
+            Duration::from_millis(80),
+        )
+        .unwrap();
+        for _ in 0..64 {
+            w.load.record(Duration::from_millis(10));
+        }
+        let average = w.load.average_ns.load(Ordering::SeqCst);
+        assert!((10_000_000..11_000_000).contains(&average), "{average}");
+        // A second of work at (just over) 10 ms a job: 99 rounds may wait, 101 may not.
+        assert!(w.load.admits(99, 1));
+        assert!(!w.load.admits(101, 1));
+        assert!(w.load.admits(199, 2));
+        assert!(!w.load.admits(202, 2));
     }
 }

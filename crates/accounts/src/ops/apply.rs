@@ -3,7 +3,7 @@
 
 use crate::associate::Associate;
 use crate::audit::{AuditEvent, Outcome};
-use crate::error::{AccountError, StoreError};
+use crate::error::AccountError;
 use crate::ops::rules::Authority;
 use crate::ops::{Accounts, CallContext, Principal};
 use crate::policy::{normalize, PolicyViolation, Subject};
@@ -52,10 +52,7 @@ impl Accounts {
     ) -> Result<(), AccountError> {
         self.hasher
             .compute(self.rules_job(target, password))
-            .await
-            .ok_or_else(|| {
-                AccountError::Internal(StoreError::Backend("the policy check failed".into()))
-            })?
+            .await?
     }
 
     /// The rules without history as a job for a hashing thread.
@@ -100,7 +97,7 @@ impl Accounts {
             .await?;
         hashes.extend(target.password_hash.clone());
         for phc in hashes {
-            if self.hasher.verify(password, Some(&phc)).await.matches {
+            if self.hasher.verify(password, Some(&phc)).await?.matches {
                 return Ok(true);
             }
         }

@@ -17,8 +17,9 @@ impl Accounts {
     /// verification and give the same answer: a locked associate is verified too, then
     /// refused, so that neither its existence nor its lock shows.
     ///
-    /// `Err` for a refused application token (Online), and `Err(TooManyAttempts)` when the
-    /// client's address is over the per-minute rate limit (both checked before any work).
+    /// `Err` for a refused application token (Online), `Err(ServerBusy)` when the hashing
+    /// queue is full, and `Err(TooManyAttempts)` when the client's address is over the
+    /// per-minute rate limit (all checked before any password work).
     pub async fn authenticate(
         &self,
         name: &str,
@@ -33,6 +34,9 @@ impl Accounts {
                 return Err(refused);
             }
         };
+        if self.hasher.full() {
+            return Err(AccountError::ServerBusy);
+        }
         if let Some(client) = &ctx.client {
             if !self.login_rate.allow(client, ctx.now) {
                 tracing::warn!(client = %client, "log-in rate limit reached");
@@ -47,7 +51,10 @@ impl Accounts {
             .await?;
         let password = normalize(password);
         let stored = found.as_ref().and_then(|a| a.password_hash.as_deref());
-        let verified = self.hasher.verify(&password, stored).await;
+        // Refused as busy before any verification: nothing about the name or the
+        // password was judged, so nothing is counted or audited (a flood would fill the
+        // audit trail); the log line of the call names the outcome.
+        let verified = self.hasher.verify(&password, stored).await?;
         let Some(found) = found else {
             // No row to count the failure on; the verification above cost the same work.
             let outcome = Outcome::Failure("login_failed".into());
@@ -63,9 +70,13 @@ impl Accounts {
         }
         let associate = found;
         if verified.needs_rehash {
-            // Parameters changed since this hash was made: upgrade it now that we hold the password.
-            let phc = self.hasher.hash(&password).await?;
-            self.store.update_password_hash(associate.id, &phc).await?;
+            // Parameters changed since this hash was made: upgrade it now that we hold the
+            // password (or at a later log-in, when the hashing queue is full now).
+            match self.hasher.hash(&password).await {
+                Ok(phc) => self.store.update_password_hash(associate.id, &phc).await?,
+                Err(AccountError::ServerBusy) => {}
+                Err(e) => return Err(e),
+            }
         }
         if !associate.lock.is_clear() {
             self.store.clear_login_failures(associate.id).await?;

@@ -3,7 +3,7 @@
 
 use crate::associate::{Associate, AssociateId};
 use crate::audit::{AuditEvent, Outcome};
-use crate::error::{AccountError, StoreError};
+use crate::error::AccountError;
 use crate::ops::rules::{admin_over, change_over, Authority};
 use crate::ops::{Accounts, CallContext, Principal};
 use crate::policy::{normalize, PolicyViolation, Subject};
@@ -101,12 +101,10 @@ impl Accounts {
             };
             settings.policy.generate(Some(&subject))
         };
-        match self.hasher.compute(draw).await {
-            Some(generated) => generated.map_err(AccountError::PasswordGenerationFailed),
-            None => Err(AccountError::Internal(StoreError::Backend(
-                "the password generation job failed".into(),
-            ))),
-        }
+        self.hasher
+            .compute(draw)
+            .await?
+            .map_err(AccountError::PasswordGenerationFailed)
     }
 
     /// ChangePassword(FromName): the associate itself with its old password, or an
@@ -213,7 +211,7 @@ impl Accounts {
         let verified = self
             .hasher
             .verify(&old, target.password_hash.as_deref())
-            .await;
+            .await?;
         let locked = authority == Authority::Own && target.lock.is_locked(ctx.now);
         if verified.matches && !locked {
             Ok(())

@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod bootstrap;
+mod busy;
 mod cli;
 mod cli_edges;
 mod common_spellings;
