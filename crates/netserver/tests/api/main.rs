@@ -9,6 +9,7 @@ mod busy;
 mod cli;
 mod cli_edges;
 mod common_spellings;
+mod crash;
 mod doc_example;
 mod doc_links;
 mod documented;
