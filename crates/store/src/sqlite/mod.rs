@@ -1,6 +1,7 @@
 //! `Store` on SQLite (rusqlite, bundled SQLite).
 //!
-//! A file database is put in WAL mode with a 5 s busy timeout and foreign keys on, then
+//! A file database is put in WAL mode with `synchronous = FULL` (every commit on disk
+//! before it returns: docs/reliability.md), a 5 s busy timeout and foreign keys on, then
 //! migrated (`migrate`); commands that only read open it read-only (`open`). Queries (`queries`) are blocking and run on tokio's blocking pool
 //! through a small connection pool (`pool`, up to four connections, see there for why).
 //! `sqlite::memory:` keeps its database in a single connection, so it works from many
@@ -47,8 +48,8 @@ impl fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating the file, mode 0600, never a missing directory), sets WAL + busy_timeout(5s) +
-    /// foreign_keys, runs migrations. A file or directory this process may not write is
+    /// Opens (creating the file, mode 0600, never a missing directory), sets WAL +
+    /// synchronous(FULL) + busy_timeout(5s) + foreign_keys, runs migrations. A file or directory this process may not write is
     /// refused as such ([`OpenError::NotWritable`]).
     ///
     /// Blocking: from async code call it through `spawn_blocking`, or use [`crate::open`].
