@@ -328,6 +328,7 @@ impl FileConfig {
             faults: self.soap.faults.unwrap_or(d.faults),
             public_url: self.http.public_url()?,
             trusted_proxies: self.http.trusted_proxies()?,
+            http: self.http.settings()?,
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod config;
+mod fdlimit;
 pub mod logging;
 mod output;
 mod redact;

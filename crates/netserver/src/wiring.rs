@@ -12,6 +12,7 @@ pub use crate::sweeper::{
 };
 use store::StoreOptions;
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 
 /// Opens the store named by `database` with default store options and builds the domain
 /// service over it.
@@ -58,9 +59,13 @@ pub fn domain(
 pub struct Running {
     pub addr: SocketAddr,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Sending on it stops the server gracefully (the task then ends); dropping it unsent
+    /// does not.
+    pub stop: oneshot::Sender<()>,
 }
 
-/// Binds `listen` and serves until the task is dropped or aborted.
+/// Binds `listen` and serves until stopped through [`Running::stop`], or until the task
+/// is dropped or aborted.
 pub async fn start(
     listen: &str,
     accounts: Accounts,
@@ -77,7 +82,8 @@ pub async fn bind(listen: &str) -> Result<TcpListener, String> {
         .map_err(|e| format!("cannot listen on {listen}: {e}"))
 }
 
-/// Serves on a bound listener until the task is dropped or aborted.
+/// Serves on a bound listener until stopped through [`Running::stop`], or until the task
+/// is dropped or aborted.
 pub fn serve_on(
     listener: TcpListener,
     accounts: Accounts,
@@ -86,6 +92,12 @@ pub fn serve_on(
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
-    let task = tokio::spawn(server::serve(listener, accounts, config));
-    Ok(Running { addr, task })
+    let (stop, stopped) = oneshot::channel();
+    let stopped = async {
+        if stopped.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let task = tokio::spawn(server::serve_until(listener, accounts, config, stopped));
+    Ok(Running { addr, task, stop })
 }

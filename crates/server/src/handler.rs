@@ -188,13 +188,30 @@ async fn soap_call(
         }
     }
     let limit = state.config.limits.max_bytes;
+    let too_large = || {
+        let fault = Fault::new(hint, SoapError::TooLarge { limit });
+        let response = closing(errors::fault_response(
+            &fault,
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ));
+        (response, refused(fault.error.code()))
+    };
+    // A declared length over the limit is answered before any of the body is read.
+    if declared_length(headers).is_some_and(|n| n > limit as u64) {
+        return too_large();
+    }
     let body = match to_bytes(body, limit).await {
         Ok(b) => b,
-        Err(_) => {
-            let fault = Fault::new(hint, SoapError::TooLarge { limit });
-            let response = errors::fault_response(&fault, StatusCode::PAYLOAD_TOO_LARGE);
-            return (response, refused(fault.error.code()));
+        Err(e) if timed_out(&e) => {
+            let response = (
+                StatusCode::REQUEST_TIMEOUT,
+                [(header::CONNECTION, "close")],
+                "the request body did not arrive in time\n",
+            )
+                .into_response();
+            return (response, refused("body_timeout"));
         }
+        Err(_) => return too_large(),
     };
     let parsed = soap::parse_request(&body, hint, &state.config.limits);
     // The customer segment names the tenant; an unknown one is answered before anything
@@ -284,6 +301,34 @@ fn acceptable_content_type(ct: &str) -> bool {
         media.as_str(),
         "text/xml" | "application/soap+xml" | "application/xml"
     )
+}
+
+/// The `Content-Length` the request declares (two of them, or one beside a
+/// `Transfer-Encoding`, never get this far: the connection layer refuses them).
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    header_str(headers, header::CONTENT_LENGTH).and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether reading the body failed because it did not arrive in time.
+fn timed_out(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
+/// The connection is closed after this answer (the body it did not read is not drained).
+fn closing(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 fn header_str(headers: &HeaderMap, name: impl header::AsHeaderName) -> Option<&str> {

@@ -1,5 +1,7 @@
 //! `netserver serve`: bind the port, open (and migrate) the store, make the first
-//! administrator of an empty store, and serve HTTP until interrupted.
+//! administrator of an empty store, and serve HTTP until SIGTERM or SIGINT; then stop
+//! gracefully (no new connections, requests under way answered within
+//! `[http] shutdown_grace_seconds`, the log flushed) and exit 0.
 
 use crate::cli::Resolved;
 use crate::commands::bootstrap;
@@ -8,7 +10,10 @@ use crate::wiring;
 pub async fn run(cfg: Resolved) -> Result<(), String> {
     // Held to the end of `run`: dropping it flushes the lines still queued.
     let _log_flush = init_logging();
-    let server_config = cfg.file.server()?;
+    let open_files = raise_open_file_limit();
+    let mut server_config = cfg.file.server()?;
+    server_config.http.max_connections =
+        fit_connections(server_config.http.max_connections, open_files);
     // The port first: one in use must stop `serve` before it creates or migrates a store
     // or prints an administrator's password.
     let listener = wiring::bind(&cfg.listen).await?;
@@ -22,17 +27,67 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     let running = wiring::serve_on(listener, accounts, server_config)?;
     tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
     println!("netserver listening on http://{}", running.addr);
+    let wiring::Running { mut task, stop, .. } = running;
     tokio::select! {
-        joined = running.task => match joined {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(format!("the server stopped: {e}")),
-            Err(e) => Err(format!("the server task failed: {e}")),
-        },
-        _ = tokio::signal::ctrl_c() => {
-            tracing::info!("interrupted; stopping");
+        joined = &mut task => return finished(joined),
+        signal = stop_signal() => tracing::info!(signal, "stopping"),
+    }
+    let _ = stop.send(());
+    finished(task.await)
+}
+
+fn finished(joined: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), String> {
+    match joined {
+        Ok(Ok(())) => {
+            tracing::info!("stopped");
             Ok(())
         }
+        Ok(Err(e)) => Err(format!("the server stopped: {e}")),
+        Err(e) => Err(format!("the server task failed: {e}")),
     }
+}
+
+/// The first SIGTERM (how service managers stop a service) or SIGINT (Ctrl-C); its name.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "SIGINT"
+}
+
+/// Raises the open-file limit to its hard limit and reports it; `None` when it cannot be
+/// read (the cap is then left as configured).
+fn raise_open_file_limit() -> Option<u64> {
+    match crate::fdlimit::raise() {
+        Ok(limit) => {
+            tracing::info!(open_files = limit, "open-file limit");
+            Some(limit)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read or raise the open-file limit");
+            None
+        }
+    }
+}
+
+/// `[http] max_connections`, lowered (with a warning) to fit under the open-file limit.
+fn fit_connections(wanted: usize, open_files: Option<u64>) -> usize {
+    let Some(limit) = open_files else {
+        return wanted;
+    };
+    let (cap, warning) = crate::fdlimit::fit(wanted, limit);
+    if let Some(warning) = warning {
+        tracing::warn!("{warning}");
+    }
+    cap
 }
 
 fn init_logging() -> crate::logging::LogGuard {
