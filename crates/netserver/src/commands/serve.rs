@@ -26,11 +26,14 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
         wiring::spawn_sweeper(accounts.store().clone(), cfg.file.audit_retention_days()?);
     let running = wiring::serve_on(listener, accounts, server_config)?;
     tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
+    // Installed before the line that says it is listening: a signal sent as soon as that
+    // line is read must stop it gracefully, not kill it with its log unwritten.
+    let mut signals = StopSignals::install()?;
     println!("netserver listening on http://{}", running.addr);
     let wiring::Running { mut task, stop, .. } = running;
     tokio::select! {
         joined = &mut task => return finished(joined),
-        signal = stop_signal() => tracing::info!(signal, "stopping"),
+        signal = signals.next() => tracing::info!(signal, "stopping"),
     }
     let _ = stop.send(());
     finished(task.await)
@@ -47,20 +50,50 @@ fn finished(joined: Result<std::io::Result<()>, tokio::task::JoinError>) -> Resu
     }
 }
 
-/// The first SIGTERM (how service managers stop a service) or SIGINT (Ctrl-C); its name.
-async fn stop_signal() -> &'static str {
-    #[cfg(unix)]
-    {
+/// SIGTERM (how service managers stop a service) and SIGINT (Ctrl-C), caught from
+/// [`StopSignals::install`] on.
+#[cfg(unix)]
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl StopSignals {
+    fn install() -> Result<StopSignals, String> {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            return tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = tokio::signal::ctrl_c() => "SIGINT",
-            };
+        let catch = |kind: SignalKind, name: &str| {
+            signal(kind).map_err(|e| format!("cannot catch {name}: {e}"))
+        };
+        Ok(StopSignals {
+            term: catch(SignalKind::terminate(), "SIGTERM")?,
+            int: catch(SignalKind::interrupt(), "SIGINT")?,
+        })
+    }
+
+    /// The name of the first of them to arrive.
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
-    "SIGINT"
+}
+
+/// Ctrl-C where there are no Unix signals.
+#[cfg(not(unix))]
+struct StopSignals;
+
+#[cfg(not(unix))]
+impl StopSignals {
+    fn install() -> Result<StopSignals, String> {
+        Ok(StopSignals)
+    }
+
+    async fn next(&mut self) -> &'static str {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
 
 /// Raises the open-file limit to its hard limit and reports it; `None` when it cannot be
