@@ -123,12 +123,7 @@ impl Client {
         let text = self
             .post("User", "SetPassword", Some(ticket), &body)
             .await?;
-        let doc = parse(&text)?;
-        Ok(BoolAnswer {
-            response: find_text(&doc, "Response").as_deref() == Some("true"),
-            succeeded: find_text(&doc, "Succeeded").as_deref() == Some("true"),
-            error: remote_error(&doc),
-        })
+        bool_answer(&text)
     }
 
     /// `ChangeOwnPassword(OldPassword, NewPassword)`: the ticket's owner changes its own.
@@ -146,12 +141,7 @@ impl Client {
         let text = self
             .post("User", "ChangeOwnPassword", Some(ticket), &body)
             .await?;
-        let doc = parse(&text)?;
-        Ok(BoolAnswer {
-            response: find_text(&doc, "Response").as_deref() == Some("true"),
-            succeeded: find_text(&doc, "Succeeded").as_deref() == Some("true"),
-            error: remote_error(&doc),
-        })
+        bool_answer(&text)
     }
 
     async fn post(
@@ -228,6 +218,16 @@ fn causes(e: &reqwest::Error) -> String {
         return e.to_string();
     }
     parts.join(": ")
+}
+
+/// A boolean operation's answer: its `Response`, `Succeeded` and any `ExceptionInfo`.
+fn bool_answer(text: &str) -> Result<BoolAnswer, String> {
+    let doc = parse(text)?;
+    Ok(BoolAnswer {
+        response: find_text(&doc, "Response").as_deref() == Some("true"),
+        succeeded: find_text(&doc, "Succeeded").as_deref() == Some("true"),
+        error: remote_error(&doc),
+    })
 }
 
 fn parse(text: &str) -> Result<roxmltree::Document<'_>, String> {

@@ -267,20 +267,7 @@ fn netserver_audit_prints_the_trail_without_secrets_and_the_log_names_each_opera
     let log_path = env.dir.path().join("serve.log");
     let log = std::fs::File::create(&log_path).unwrap();
     let (server, url, _) = serve_to(&env, Stdio::from(log), "info");
-    let login = |user: &str, pw: &str| {
-        env.run(
-            &[
-                "client",
-                "login",
-                "--url",
-                &url,
-                "--user",
-                user,
-                "--password-stdin",
-            ],
-            &format!("{pw}\n"),
-        )
-    };
+    let login = |user: &str, pw: &str| env.login(&url, user, &[], pw);
     let ok = login("admin", admin_pw);
     assert!(ok.status.success(), "{}", err(&ok));
     let ticket = out(&ok).trim().to_owned();

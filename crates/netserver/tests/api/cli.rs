@@ -81,6 +81,21 @@ impl Env {
         self.run(&args, password.as_ref())
     }
 
+    /// `netserver client login` at `url` as `user`, the password on standard input.
+    pub fn login(&self, url: &str, user: &str, extra: &[&str], password: &str) -> Output {
+        let mut args = vec![
+            "client",
+            "login",
+            "--url",
+            url,
+            "--user",
+            user,
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        self.run(&args, &format!("{password}\n"))
+    }
+
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
         run_with_stdin(self.cmd().args(args), stdin)
     }
@@ -316,18 +331,7 @@ fn serve_bootstraps_an_admin_and_the_client_subcommands_use_it() {
     assert!(password.len() >= 20);
     let password = change_admin_password(&env, &url, &password, &[]);
 
-    let login = env.run(
-        &[
-            "client",
-            "login",
-            "--url",
-            &url,
-            "--user",
-            "admin",
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-    );
+    let login = env.login(&url, "admin", &[], &password);
     assert!(login.status.success(), "{}", err(&login));
     let ticket = out(&login).trim().to_owned();
     assert!(ticket.starts_with("7T:"));
@@ -336,32 +340,9 @@ fn serve_bootstraps_an_admin_and_the_client_subcommands_use_it() {
     assert!(set.status.success(), "{}", err(&set));
     assert!(out(&set).contains("Response: true"));
 
-    let again = env.run(
-        &[
-            "client",
-            "login",
-            "--url",
-            &url,
-            "--user",
-            "admin",
-            "--password-stdin",
-            "--soap12",
-        ],
-        "brand-new-password\n",
-    );
+    let again = env.login(&url, "admin", &["--soap12"], "brand-new-password");
     assert!(again.status.success(), "{}", err(&again));
-    let old = env.run(
-        &[
-            "client",
-            "login",
-            "--url",
-            &url,
-            "--user",
-            "admin",
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-    );
+    let old = env.login(&url, "admin", &[], &password);
     assert!(!old.status.success());
     assert!(err(&old).contains("log-in failed"));
 

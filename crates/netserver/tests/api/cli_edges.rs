@@ -532,18 +532,7 @@ fn closed_port() -> String {
 fn connection_errors_name_the_address_and_the_cause() {
     let env = Env::new();
     let address = closed_port();
-    let o = env.run(
-        &[
-            "client",
-            "login",
-            "--url",
-            &format!("http://{address}"),
-            "--user",
-            "u",
-            "--password-stdin",
-        ],
-        "pw\n",
-    );
+    let o = env.login(&format!("http://{address}"), "u", &[], "pw");
     assert!(!o.status.success());
     assert!(
         err(&o).contains(&address) && err(&o).contains("Connection refused"),
@@ -621,18 +610,7 @@ fn a_refusal_s_log_line_names_the_operation_id() {
     let (server, url, lines) = crate::cli::serve_to(&env, std::process::Stdio::from(log), "info");
     let first = crate::cli::bootstrap_password(&env.password_file(), &lines);
     let password = crate::cli::change_admin_password(&env, &url, &first, &[]);
-    let login = env.run(
-        &[
-            "client",
-            "login",
-            "--url",
-            &url,
-            "--user",
-            "admin",
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-    );
+    let login = env.login(&url, "admin", &[], &password);
     assert!(login.status.success(), "{}", err(&login));
     let ticket = out(&login).trim().to_owned();
     let short = env.set_password(&url, &ticket, "1", &[], "short\n");

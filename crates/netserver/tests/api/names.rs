@@ -25,18 +25,7 @@ fn look_alike_names_are_refused_and_log_in_as_the_same_user() {
 
     let (_server, url, _) = serve_to(&env, std::process::Stdio::null(), "warn");
     for look_alike in ["ｂｏｓｓ", "boſs"] {
-        let login = env.run(
-            &[
-                "client",
-                "login",
-                "--url",
-                &url,
-                "--user",
-                look_alike,
-                "--password-stdin",
-            ],
-            "Tr0ubled-kettle-7\n",
-        );
+        let login = env.login(&url, look_alike, &[], "Tr0ubled-kettle-7");
         assert!(login.status.success(), "{}", err(&login));
         assert!(
             err(&login).contains("Logged in as associate 1 "),

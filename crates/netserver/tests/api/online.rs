@@ -318,19 +318,7 @@ fn the_client_sends_its_app_token_and_no_token_reaches_the_log() {
         "{lines:?}"
     );
     let password = change_admin_password(&env, &url, &first, &[&format!("--app-token={token}")]);
-    let login = |args: &[&str]| {
-        let mut all = vec![
-            "client",
-            "login",
-            "--url",
-            &url,
-            "--user",
-            "admin",
-            "--password-stdin",
-        ];
-        all.extend_from_slice(args);
-        env.run(&all, &format!("{password}\n"))
-    };
+    let login = |args: &[&str]| env.login(&url, "admin", args, &password);
 
     let without = login(&[]);
     assert!(!without.status.success());

@@ -32,18 +32,7 @@ fn sqlite_url(env: &Env, file: &str) -> String {
 
 /// Logs `user` in at `url`; the ticket, or `None` when refused.
 fn login(env: &Env, url: &str, user: &str, password: &str) -> Option<String> {
-    let o = env.run(
-        &[
-            "client",
-            "login",
-            "--url",
-            url,
-            "--user",
-            user,
-            "--password-stdin",
-        ],
-        &format!("{password}\n"),
-    );
+    let o = env.login(url, user, &[], password);
     o.status.success().then(|| out(&o).trim().to_owned())
 }
 
