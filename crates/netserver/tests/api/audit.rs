@@ -19,15 +19,7 @@ async fn call(
     body: &str,
     ticket: Option<&str>,
 ) -> (u16, Option<String>, String) {
-    let resp = app
-        .http
-        .post(app.url(&format!("/Remote/Services88/{agent}.svc")))
-        .header("Content-Type", "text/xml; charset=utf-8")
-        .header("SOAPAction", format!("\"{NS}/{agent}/{op}\""))
-        .body(envelope(SOAP11, ticket, body))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.soap11_response(agent, op, body, ticket).await;
     let status = resp.status().as_u16();
     let id = resp
         .headers()

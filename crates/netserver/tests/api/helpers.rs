@@ -174,6 +174,24 @@ impl Node {
         .await
     }
 
+    /// A SOAP 1.1 call whose whole HTTP response the test reads (headers included).
+    pub async fn soap11_response(
+        &self,
+        agent: &str,
+        op: &str,
+        body: &str,
+        ticket: Option<&str>,
+    ) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/Remote/Services88/{agent}.svc")))
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("SOAPAction", format!("\"{NS}/{agent}/{op}\""))
+            .body(envelope(SOAP11, ticket, body))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn soap12(&self, agent: &str, op: &str, body: &str, ticket: Option<&str>) -> Reply {
         let ct = format!("application/soap+xml; charset=utf-8; action=\"{NS}/{agent}/{op}\"");
         let env = envelope(SOAP12, ticket, body);

@@ -16,15 +16,7 @@ async fn call(
     body: &str,
     ticket: Option<&str>,
 ) -> (reqwest::header::HeaderMap, String) {
-    let resp = app
-        .http
-        .post(app.url(&format!("/Remote/Services88/{agent}.svc")))
-        .header("Content-Type", "text/xml; charset=utf-8")
-        .header("SOAPAction", format!("\"{NS}/{agent}/{op}\""))
-        .body(envelope(SOAP11, ticket, body))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.soap11_response(agent, op, body, ticket).await;
     let headers = resp.headers().clone();
     (headers, resp.text().await.unwrap())
 }
@@ -91,6 +83,19 @@ fn at(now: Timestamp, ticket: &Secret) -> CallContext {
     }
 }
 
+/// The bootstrap admin's log-in at `now`, through the domain.
+async fn admin_login_at(app: &TestApp, now: Timestamp) -> accounts::Authenticated {
+    app.accounts
+        .authenticate(
+            "admin",
+            &Secret::new(ADMIN_PASSWORD),
+            &at(now, &Secret::new("")),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// Through the real store with the time passed in: HTTP calls take the wall clock.
 #[tokio::test]
 async fn a_ticket_in_constant_use_expires_at_its_ceiling() {
@@ -101,16 +106,7 @@ async fn a_ticket_in_constant_use_expires_at_its_ceiling() {
     };
     let app = spawn_app_with(ServerConfig::default(), settings).await;
     let t0 = Timestamp(1_000_000);
-    let login = app
-        .accounts
-        .authenticate(
-            "admin",
-            &Secret::new(ADMIN_PASSWORD),
-            &at(t0, &Secret::new("")),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let login = admin_login_at(&app, t0).await;
     let ticket = login.ticket;
     // Used every 300 s, the sliding expiry alone would keep it alive for ever.
     for step in 1..=5 {
@@ -146,16 +142,7 @@ async fn a_lifetime_longer_than_the_ceiling_is_cut_to_it_at_issue() {
     };
     let app = spawn_app_with(ServerConfig::default(), settings).await;
     let t0 = Timestamp(2_000_000);
-    let login = app
-        .accounts
-        .authenticate(
-            "admin",
-            &Secret::new(ADMIN_PASSWORD),
-            &at(t0, &Secret::new("")),
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let login = admin_login_at(&app, t0).await;
     assert_eq!(login.expires_at, t0.plus(Duration::from_secs(3600)));
     let late = app
         .accounts
