@@ -16,6 +16,7 @@ mod ops;
 mod policy;
 mod secret;
 mod settings;
+mod standing;
 mod store;
 mod tenant;
 mod ticket;
@@ -26,7 +27,7 @@ pub use app::{Agent, AppRecord, NewApp};
 pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, UserType};
 pub use audit::{AuditEvent, AuditFilter, Outcome};
 pub use error::{AccountError, StoreError};
-pub use hasher::{Hasher, KdfParams, Verified, WorkArea};
+pub use hasher::{Hasher, KdfParams, Lane, Verified, WorkArea};
 pub use lockout::{FailureRecorded, LockState, LockoutSettings, RateLimiter};
 pub use name_key::name_key;
 pub use ops::{

@@ -11,13 +11,18 @@
 //!
 //! The queue is bounded: work that would wait longer than `max_wait` for a thread is
 //! refused at once with [`AccountError::ServerBusy`], without hashing (see `workers`).
+//! It has two lanes ([`Lane`], see `queue`): a log-in names its lane (the caller's
+//! standing decides it, see `crate::standing`); the rest of the work here is a ticket
+//! holder's or an administrator's and goes in the priority lane.
 
 mod area;
+mod queue;
 #[cfg(test)]
 mod tests;
 mod workers;
 
 pub use area::WorkArea;
+pub use queue::Lane;
 
 use argon2::{
     Algorithm, Argon2, Block, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
@@ -126,23 +131,23 @@ impl Hasher {
         })
     }
 
-    /// Whether new work would be refused as busy now: lets a log-in be refused before it
-    /// costs a store look-up.
-    pub fn full(&self) -> bool {
-        self.workers.full()
+    /// Whether new work in `lane` would be refused as busy now: lets a log-in be refused
+    /// before it costs a store look-up.
+    pub fn full(&self, lane: Lane) -> bool {
+        self.workers.full(lane)
     }
 
     pub fn params(&self) -> KdfParams {
         self.params
     }
 
-    /// Hashes on a hashing thread; returns a PHC string.
+    /// Hashes on a hashing thread (priority lane); returns a PHC string.
     pub async fn hash(&self, password: &Secret) -> Result<String, AccountError> {
         self.check_and_hash(password, || Ok(())).await
     }
 
     /// Runs `check` (the policy's rules) and, when it passes, hashes `password`, as one job
-    /// on one hashing thread: a SetPassword takes one turn in the queue instead of two,
+    /// on one hashing thread (priority lane): a SetPassword takes one turn in the queue instead of two,
     /// and the hash starts without another thread hand-off.
     pub async fn check_and_hash<F>(
         &self,
@@ -155,7 +160,7 @@ impl Hasher {
         let argon = self.argon.clone();
         let pw = password.clone();
         self.workers
-            .run(move |area| {
+            .run(Lane::Priority, move |area| {
                 check()?;
                 let salt = SaltString::generate(&mut OsRng);
                 hash_with(&argon, pw.expose(), &salt, area)
@@ -166,7 +171,7 @@ impl Hasher {
     }
 
     /// Runs other CPU-heavy work of a password operation (the strength estimate) on the
-    /// hashing threads, so that it queues with the hashes: at most `workers` such jobs
+    /// hashing threads (priority lane), so that it queues with the hashes: at most `workers` such jobs
     /// run at once, whatever the number of requests, which bounds both the cores and the
     /// memory they take. `ServerBusy` when the queue is full, `Internal` if the work
     /// panicked.
@@ -176,18 +181,19 @@ impl Hasher {
         F: FnOnce() -> T + Send + 'static,
     {
         self.workers
-            .run(move |_| work())
+            .run(Lane::Priority, move |_| work())
             .await
             .map_err(|r| refused(r, "a job on the hashing threads"))
     }
 
-    /// Verifies on a hashing thread. `stored = None` (unknown user, no password set) runs
-    /// the same work against the dummy hash and never matches. `ServerBusy` when the queue
-    /// is full (nothing was verified); a verification that failed does not match.
+    /// Verifies on a hashing thread, in `lane`. `stored = None` (unknown user, no password
+    /// set) runs the same work against the dummy hash and never matches. `ServerBusy` when
+    /// the lane is full (nothing was verified); a verification that failed does not match.
     pub async fn verify(
         &self,
         password: &Secret,
         stored: Option<&str>,
+        lane: Lane,
     ) -> Result<Verified, AccountError> {
         let argon = self.argon.clone();
         let pw = password.clone();
@@ -196,7 +202,7 @@ impl Hasher {
         let params = self.params;
         let outcome = self
             .workers
-            .run(move |area| {
+            .run(lane, move |area| {
                 let phc = real.as_deref().unwrap_or(&dummy);
                 check(&argon, params, pw.expose(), phc, real.is_some(), area)
             })

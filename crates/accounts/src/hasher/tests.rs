@@ -9,13 +9,13 @@ async fn hash_then_verify() {
     assert!(phc.starts_with("$argon2id$"));
     assert!(!phc.contains("correct horse"));
     assert!(
-        h.verify(&Secret::new("correct horse"), Some(&phc))
+        h.verify(&Secret::new("correct horse"), Some(&phc), Lane::Normal)
             .await
             .unwrap()
             .matches
     );
     assert!(
-        !h.verify(&Secret::new("wrong horse"), Some(&phc))
+        !h.verify(&Secret::new("wrong horse"), Some(&phc), Lane::Normal)
             .await
             .unwrap()
             .matches
@@ -29,6 +29,7 @@ async fn unknown_user_never_matches_even_the_dummy_password() {
         .verify(
             &Secret::new("netserver dummy password for unknown users"),
             None,
+            Lane::Normal,
         )
         .await;
     assert!(!v.unwrap().matches);
@@ -47,7 +48,10 @@ async fn other_parameters_ask_for_a_rehash() {
     .unwrap();
     let new = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
     let phc = old.hash(&Secret::new("pw")).await.unwrap();
-    let v = new.verify(&Secret::new("pw"), Some(&phc)).await.unwrap();
+    let v = new
+        .verify(&Secret::new("pw"), Some(&phc), Lane::Normal)
+        .await
+        .unwrap();
     assert_eq!(
         v,
         Verified {
@@ -55,7 +59,10 @@ async fn other_parameters_ask_for_a_rehash() {
             needs_rehash: true
         }
     );
-    let same = old.verify(&Secret::new("pw"), Some(&phc)).await.unwrap();
+    let same = old
+        .verify(&Secret::new("pw"), Some(&phc), Lane::Normal)
+        .await
+        .unwrap();
     assert_eq!(
         same,
         Verified {
@@ -79,7 +86,7 @@ async fn reused_memory_gives_standard_phc_strings() {
         .unwrap()
         .to_string();
     assert!(
-        h.verify(&Secret::new("pw-1"), Some(&standard))
+        h.verify(&Secret::new("pw-1"), Some(&standard), Lane::Normal)
             .await
             .unwrap()
             .matches
@@ -88,7 +95,7 @@ async fn reused_memory_gives_standard_phc_strings() {
     let again = h.hash(&Secret::new("pw-1")).await.unwrap();
     assert_ne!(again, phc, "fresh salt each time");
     assert!(
-        h.verify(&Secret::new("pw-1"), Some(&again))
+        h.verify(&Secret::new("pw-1"), Some(&again), Lane::Normal)
             .await
             .unwrap()
             .matches
@@ -99,7 +106,7 @@ async fn reused_memory_gives_standard_phc_strings() {
 async fn garbage_hash_does_not_match() {
     let h = Hasher::new(KdfParams::insecure_for_tests(), 1).unwrap();
     assert!(
-        !h.verify(&Secret::new("pw"), Some("not-a-phc"))
+        !h.verify(&Secret::new("pw"), Some("not-a-phc"), Lane::Normal)
             .await
             .unwrap()
             .matches
@@ -130,7 +137,7 @@ async fn check_and_hash_hashes_only_what_the_check_passes() {
         .await
         .unwrap();
     assert!(
-        h.verify(&Secret::new("correct horse"), Some(&phc))
+        h.verify(&Secret::new("correct horse"), Some(&phc), Lane::Normal)
             .await
             .unwrap()
             .matches

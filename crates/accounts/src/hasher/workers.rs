@@ -1,5 +1,5 @@
 //! The hashing threads: a fixed set of OS threads, each with its own Argon2 work area,
-//! taking jobs from one queue.
+//! taking jobs from one queue of two lanes (`queue`), the priority lane first.
 //!
 //! Dedicated threads rather than tokio's blocking pool: the blocking pool hands each job
 //! to whichever of its (many) threads is free, so a hash and its 19 MiB area moved
@@ -12,17 +12,23 @@
 //! a thread takes it is refused at once ([`Refused::Busy`]) without running. So a flood of
 //! log-ins cannot make every log-in wait longer and longer, and the bound means the same
 //! on a fast and a slow machine, and under other load.
+//!
+//! The bound holds per lane. A priority job waits only for the priority jobs ahead of it
+//! (and at most the one job each thread is running), so it counts only those; a normal job
+//! waits for every job ahead of it, and for priority jobs that come later, so it counts
+//! all. A flood in the normal lane is refused by the normal lane's bound and never delays
+//! the priority lane by more than one job per thread.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use argon2::Block;
 use tokio::sync::oneshot;
 
 use super::area::WorkArea;
+use super::queue::{Lane, Queue};
 
 type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
@@ -37,15 +43,24 @@ pub(super) enum Refused {
 
 /// The queue in front of the hashing threads; the threads end when it is dropped.
 pub(super) struct Workers {
-    jobs: Sender<Job>,
+    jobs: Arc<Queue<Job>>,
     count: usize,
     load: Arc<Load>,
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.jobs.close();
+    }
 }
 
 /// What the queue knows of its work: how many jobs are in it (waiting or running) and how
 /// long one takes.
 struct Load {
+    /// Jobs of both lanes.
     pending: AtomicUsize,
+    /// Jobs of the priority lane (also counted in `pending`).
+    priority: AtomicUsize,
     /// Moving average of a job's run time, in nanoseconds.
     average_ns: AtomicU64,
     /// The longest a job may expect to wait for a thread; `u64::MAX`: no bound.
@@ -66,6 +81,30 @@ fn nanos(d: Duration) -> u64 {
 }
 
 impl Load {
+    /// The jobs a new job of `lane` would wait for.
+    fn ahead(&self, lane: Lane) -> usize {
+        match lane {
+            Lane::Priority => self.priority.load(Ordering::Relaxed),
+            Lane::Normal => self.pending.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Counts a new job of `lane`; answers how many it waits for.
+    fn join(&self, lane: Lane) -> usize {
+        let all = self.pending.fetch_add(1, Ordering::Relaxed);
+        match lane {
+            Lane::Priority => self.priority.fetch_add(1, Ordering::Relaxed),
+            Lane::Normal => all,
+        }
+    }
+
+    fn leave(&self, lane: Lane) {
+        if lane == Lane::Priority {
+            self.priority.fetch_sub(1, Ordering::Relaxed);
+        }
+        self.pending.fetch_sub(1, Ordering::Relaxed);
+    }
+
     /// Whether a job with `ahead` jobs before it may join: it waits for `ahead / threads`
     /// rounds of the threads, each about one average run time.
     fn admits(&self, ahead: usize, threads: usize) -> bool {
@@ -108,12 +147,12 @@ impl Load {
     }
 }
 
-/// Marks a job finished however it ends (ran, panicked, skipped).
-struct Finished(Arc<Load>);
+/// Marks a job of a lane finished however it ends (ran, panicked, skipped).
+struct Finished(Arc<Load>, Lane);
 
 impl Drop for Finished {
     fn drop(&mut self) {
-        self.0.pending.fetch_sub(1, Ordering::Relaxed);
+        self.0.leave(self.1);
     }
 }
 
@@ -130,44 +169,38 @@ impl Workers {
         let count = count.max(1);
         let load = Arc::new(Load {
             pending: AtomicUsize::new(0),
+            priority: AtomicUsize::new(0),
             average_ns: AtomicU64::new(nanos(first_estimate).max(1)),
             max_wait_ns: max_wait.map_or(u64::MAX, nanos),
             refused: AtomicU64::new(0),
             last_warning_ms: AtomicU64::new(0),
             started: Instant::now(),
         });
-        let (tx, rx) = channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
+        let jobs = Arc::new(Queue::new());
         for n in 0..count {
-            let rx = Arc::clone(&rx);
+            let jobs = Arc::clone(&jobs);
             std::thread::Builder::new()
                 .name(format!("kdf-{n}"))
-                .spawn(move || serve(&rx, blocks))
+                .spawn(move || serve(&jobs, blocks))
                 .map_err(|e| format!("cannot start a hashing thread: {e}"))?;
         }
-        Ok(Workers {
-            jobs: tx,
-            count,
-            load,
-        })
+        Ok(Workers { jobs, count, load })
     }
 
-    /// Whether a job submitted now would be refused as busy.
-    pub(super) fn full(&self) -> bool {
-        !self
-            .load
-            .admits(self.load.pending.load(Ordering::Relaxed), self.count)
+    /// Whether a job of `lane` submitted now would be refused as busy.
+    pub(super) fn full(&self, lane: Lane) -> bool {
+        !self.load.admits(self.load.ahead(lane), self.count)
     }
 
-    /// Runs `work` on a hashing thread with that thread's work area; refused at once when
-    /// the queue is full.
-    pub(super) async fn run<T, F>(&self, work: F) -> Result<T, Refused>
+    /// Runs `work` in `lane` on a hashing thread with that thread's work area; refused at
+    /// once when the lane is full.
+    pub(super) async fn run<T, F>(&self, lane: Lane, work: F) -> Result<T, Refused>
     where
         T: Send + 'static,
         F: FnOnce(&mut [Block]) -> T + Send + 'static,
     {
-        let ahead = self.load.pending.fetch_add(1, Ordering::Relaxed);
-        let finished = Finished(self.load.clone());
+        let ahead = self.load.join(lane);
+        let finished = Finished(self.load.clone(), lane);
         if !self.load.admits(ahead, self.count) {
             drop(finished);
             self.load.refusal();
@@ -183,28 +216,25 @@ impl Workers {
             let started = Instant::now();
             let out = catch_unwind(AssertUnwindSafe(|| work(area)));
             finished.0.record(started.elapsed());
+            // Counted out before the caller hears, so that its next job does not find
+            // this one still ahead of it.
+            drop(finished);
             if let Ok(out) = out {
                 let _ = tx.send(out);
             }
         });
-        self.jobs.send(job).map_err(|_| Refused::Failed)?;
+        self.jobs.push(lane, job).map_err(|_| Refused::Failed)?;
         rx.await.map_err(|_| Refused::Failed)
     }
 }
 
-fn serve(jobs: &Mutex<Receiver<Job>>, blocks: usize) {
+fn serve(jobs: &Queue<Job>, blocks: usize) {
     // Mapped lazily by the kernel: memory is committed only once this thread hashes.
     let mut area = WorkArea::new(blocks);
-    loop {
-        // The lock is held only while waiting; the job runs after it is released.
-        let next = match jobs.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        match next {
-            Ok(job) => job(area.blocks()),
-            Err(_) => return, // the hasher was dropped
-        }
+    // The queue's lock is held only while taking a job; the job runs after it is released.
+    // `None`: the hasher was dropped.
+    while let Some(job) = jobs.next() {
+        job(area.blocks());
     }
 }
 
@@ -216,7 +246,7 @@ mod tests {
     async fn jobs_run_on_the_hashing_threads_with_their_area() {
         let w = Workers::start(2, 16, None, Duration::ZERO).unwrap();
         let (name, len) = w
-            .run(|area| {
+            .run(Lane::Normal, |area| {
                 area[0].as_mut()[0] += 1;
                 (std::thread::current().name().map(str::to_owned), area.len())
             })
@@ -229,9 +259,11 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_job_fails_alone_and_the_thread_serves_on() {
         let w = Workers::start(1, 4, None, Duration::ZERO).unwrap();
-        let failed: Result<(), _> = w.run(|_| panic!("job failure under test")).await;
+        let failed: Result<(), _> = w
+            .run(Lane::Normal, |_| panic!("job failure under test"))
+            .await;
         assert_eq!(failed, Err(Refused::Failed));
-        assert_eq!(w.run(|area| area.len()).await, Ok(4));
+        assert_eq!(w.run(Lane::Normal, |area| area.len()).await, Ok(4));
     }
 
     #[tokio::test]
@@ -242,7 +274,7 @@ mod tests {
         let runs = (0..8).map(|_| {
             let (w, now, peak) = (w.clone(), now.clone(), peak.clone());
             tokio::spawn(async move {
-                w.run(move |_| {
+                w.run(Lane::Normal, move |_| {
                     let n = now.fetch_add(1, Ordering::SeqCst) + 1;
                     peak.fetch_max(n, Ordering::SeqCst);
                     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -274,30 +306,95 @@ mod tests {
         let (release, hold) = std::sync::mpsc::channel::<()>();
         let holding = {
             let w = w.clone();
-            tokio::spawn(async move { w.run(move |_| hold.recv().is_ok()).await })
+            tokio::spawn(async move { w.run(Lane::Normal, move |_| hold.recv().is_ok()).await })
         };
         while w.load.pending.load(Ordering::SeqCst) == 0 {
             tokio::task::yield_now().await;
         }
-        assert!(!w.full(), "one job may wait one round");
+        assert!(!w.full(Lane::Normal), "one job may wait one round");
         let queued = {
             let w = w.clone();
-            tokio::spawn(async move { w.run(|_| "queued ran").await })
+            tokio::spawn(async move { w.run(Lane::Normal, |_| "queued ran").await })
         };
         while w.load.pending.load(Ordering::SeqCst) < 2 {
             tokio::task::yield_now().await;
         }
-        assert!(w.full());
+        assert!(w.full(Lane::Normal));
         let ran = Arc::new(AtomicBool::new(false));
         let flag = ran.clone();
-        let refused = w.run(move |_| flag.store(true, Ordering::SeqCst)).await;
+        let refused = w
+            .run(Lane::Normal, move |_| flag.store(true, Ordering::SeqCst))
+            .await;
         assert_eq!(refused, Err(Refused::Busy));
         release.send(()).unwrap();
         assert_eq!(holding.await.unwrap(), Ok(true));
         assert_eq!(queued.await.unwrap(), Ok("queued ran"));
         assert!(!ran.load(Ordering::SeqCst), "a refused job never runs");
         assert_eq!(w.load.pending.load(Ordering::SeqCst), 0);
-        assert!(!w.full());
+        assert!(!w.full(Lane::Normal));
+    }
+
+    /// One thread held by a normal job and the normal lane full (100 ms a job, 150 ms
+    /// bound): priority jobs are still admitted, up to their own lane's bound, and run
+    /// before the normal job that was queued first.
+    #[tokio::test]
+    async fn the_priority_lane_has_its_own_bound_and_goes_first() {
+        let w = Arc::new(
+            Workers::start(
+                1,
+                1,
+                Some(Duration::from_millis(150)),
+                Duration::from_millis(100),
+            )
+            .unwrap(),
+        );
+        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let submit = |lane: Lane, name: &'static str| {
+            let (w, order) = (w.clone(), order.clone());
+            tokio::spawn(
+                async move { w.run(lane, move |_| order.lock().unwrap().push(name)).await },
+            )
+        };
+        let holding = {
+            let w = w.clone();
+            tokio::spawn(async move { w.run(Lane::Normal, move |_| hold.recv().is_ok()).await })
+        };
+        let wait_for = |n: usize| {
+            let w = w.clone();
+            async move {
+                while w.load.pending.load(Ordering::SeqCst) < n {
+                    tokio::task::yield_now().await;
+                }
+            }
+        };
+        wait_for(1).await;
+        let normal = submit(Lane::Normal, "normal");
+        wait_for(2).await;
+        assert!(w.full(Lane::Normal));
+        assert_eq!(w.run(Lane::Normal, |_| ()).await, Err(Refused::Busy));
+        assert!(
+            !w.full(Lane::Priority),
+            "the normal lane's jobs do not count"
+        );
+        let first = submit(Lane::Priority, "priority 1");
+        wait_for(3).await;
+        let second = submit(Lane::Priority, "priority 2");
+        wait_for(4).await;
+        assert!(
+            w.full(Lane::Priority),
+            "two priority jobs ahead: 200 ms > 150 ms"
+        );
+        assert_eq!(w.run(Lane::Priority, |_| ()).await, Err(Refused::Busy));
+        release.send(()).unwrap();
+        assert_eq!(holding.await.unwrap(), Ok(true));
+        for job in [first, second, normal] {
+            assert_eq!(job.await.unwrap(), Ok(()));
+        }
+        let order = order.lock().unwrap().clone();
+        assert_eq!(order, ["priority 1", "priority 2", "normal"]);
+        assert_eq!(w.load.pending.load(Ordering::SeqCst), 0);
+        assert_eq!(w.load.priority.load(Ordering::SeqCst), 0);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::associate::Associate;
 use crate::audit::{AuditEvent, Outcome};
 use crate::error::AccountError;
+use crate::hasher::Lane;
 use crate::ops::rules::Authority;
 use crate::ops::{Accounts, CallContext, Principal};
 use crate::policy::{normalize, PolicyViolation, Subject};
@@ -97,7 +98,12 @@ impl Accounts {
             .await?;
         hashes.extend(target.password_hash.clone());
         for phc in hashes {
-            if self.hasher.verify(password, Some(&phc)).await?.matches {
+            if self
+                .hasher
+                .verify(password, Some(&phc), Lane::Priority)
+                .await?
+                .matches
+            {
                 return Ok(true);
             }
         }

@@ -17,9 +17,12 @@ impl Accounts {
     /// verification and give the same answer: a locked associate is verified too, then
     /// refused, so that neither its existence nor its lock shows.
     ///
-    /// `Err` for a refused application token (Online), `Err(ServerBusy)` when the hashing
-    /// queue is full, and `Err(TooManyAttempts)` when the client's address is over the
-    /// per-minute rate limit (all checked before any password work).
+    /// `Err` for a refused application token (Online), `Err(ServerBusy)` when the log-in's
+    /// lane of the hashing queue is full, and `Err(TooManyAttempts)` when the client's
+    /// address is over the per-minute rate limit (all checked before any password work).
+    ///
+    /// The lane is the client address's standing (`crate::standing`), decided before the
+    /// name is looked up; the outcome updates that standing.
     pub async fn authenticate(
         &self,
         name: &str,
@@ -34,7 +37,9 @@ impl Accounts {
                 return Err(refused);
             }
         };
-        if self.hasher.full() {
+        let client = ctx.client.as_deref();
+        let pass = self.standing.pass(client, ctx.now);
+        if self.hasher.full(pass.lane()) {
             return Err(AccountError::ServerBusy);
         }
         if let Some(client) = &ctx.client {
@@ -54,8 +59,10 @@ impl Accounts {
         // Refused as busy before any verification: nothing about the name or the
         // password was judged, so nothing is counted or audited (a flood would fill the
         // audit trail); the log line of the call names the outcome.
-        let verified = self.hasher.verify(&password, stored).await?;
+        let verified = self.hasher.verify(&password, stored, pass.lane()).await?;
+        drop(pass);
         let Some(found) = found else {
+            self.standing.failed(client);
             // No row to count the failure on; the verification above cost the same work.
             let outcome = Outcome::Failure("login_failed".into());
             self.audit_login(ctx, app, None, outcome).await;
@@ -63,6 +70,7 @@ impl Accounts {
         };
         let locked = found.lock.is_locked(ctx.now);
         if locked || found.retired || !verified.matches {
+            self.standing.failed(client);
             let outcome = self.login_failure(&found, ctx, locked).await;
             self.audit_login(ctx, app, Some(found.id), Outcome::Failure(outcome.into()))
                 .await;
@@ -88,6 +96,7 @@ impl Accounts {
         let issued = ticket::issue(associate.id, app_id, ctx.now, ttl);
         let expires_at = issued.record.expires_at;
         self.store.insert_ticket(issued.record).await?;
+        self.standing.succeeded(client, ctx.now);
         self.audit_login(ctx, app, Some(associate.id), Outcome::Success)
             .await;
         Ok(Some(Authenticated {

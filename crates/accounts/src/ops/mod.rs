@@ -17,6 +17,7 @@ use crate::hasher::Hasher;
 use crate::lockout::RateLimiter;
 use crate::secret::Secret;
 use crate::settings::Settings;
+use crate::standing::Standing;
 use crate::store::Store;
 use crate::tenant::TenantId;
 use crate::time::Timestamp;
@@ -71,6 +72,8 @@ pub struct Accounts {
     reuse_refusals: Arc<RateLimiter>,
     /// Ticket ids the store was asked for and did not have.
     unknown_tickets: Arc<UnknownTickets>,
+    /// Client addresses whose log-ins go in the hashing queue's priority lane.
+    standing: Arc<Standing>,
 }
 
 impl Accounts {
@@ -84,6 +87,7 @@ impl Accounts {
                 std::time::Duration::from_secs(3600),
             )),
             unknown_tickets: Arc::default(),
+            standing: Arc::default(),
             settings: Arc::new(settings),
         }
     }

@@ -4,6 +4,7 @@
 use crate::associate::{Associate, AssociateId};
 use crate::audit::{AuditEvent, Outcome};
 use crate::error::AccountError;
+use crate::hasher::Lane;
 use crate::ops::rules::{admin_over, change_over, Authority};
 use crate::ops::{Accounts, CallContext, Principal};
 use crate::policy::{normalize, PolicyViolation, Subject};
@@ -210,7 +211,7 @@ impl Accounts {
         let old = normalize(old.unwrap_or(&Secret::new("")));
         let verified = self
             .hasher
-            .verify(&old, target.password_hash.as_deref())
+            .verify(&old, target.password_hash.as_deref(), Lane::Priority)
             .await?;
         let locked = authority == Authority::Own && target.lock.is_locked(ctx.now);
         if verified.matches && !locked {

@@ -20,6 +20,7 @@ mod file_modes;
 mod gate;
 mod generation;
 mod helpers;
+mod lanes;
 mod lockout;
 mod names;
 mod nodes;
