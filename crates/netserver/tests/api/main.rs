@@ -27,6 +27,7 @@ mod nodes;
 mod online;
 mod oracle;
 mod outage;
+mod password_properties;
 mod policy_cli;
 mod protocol;
 mod proxies;
