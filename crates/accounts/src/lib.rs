@@ -41,5 +41,8 @@ pub use store::{PasswordChange, Store, TicketRecord};
 pub use tenant::{
     valid_tenant_name, Tenant, TenantId, DEFAULT_TENANT, DEFAULT_TENANT_NAME, TENANT_NAME_MAX,
 };
+/// The ticket parser, for the fuzz targets (`fuzz/`) only.
+#[cfg(feature = "fuzzing")]
+pub use ticket::parse as parse_ticket;
 pub use ticket::{IssuedTicket, TicketParts};
 pub use time::Timestamp;

@@ -5,6 +5,8 @@
 mod agents;
 mod client_addr;
 mod errors;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod handler;
 mod health;
 pub mod http;
