@@ -49,10 +49,7 @@ fn harness() -> &'static Harness {
                 .add_user(accounts::DEFAULT_TENANT, admin, Timestamp::now())
                 .await
                 .expect("admin");
-            AppState {
-                accounts,
-                config: ServerConfig::default(),
-            }
+            server::fuzzing::state(accounts, ServerConfig::default())
         });
         Harness {
             runtime,

@@ -8,7 +8,18 @@ use std::net::{Ipv4Addr, SocketAddr};
 use axum::body::{to_bytes, Body};
 use axum::http::{header, HeaderName, HeaderValue, Method, Request};
 
-use crate::{handler, AppState};
+use accounts::Accounts;
+
+use crate::{handler, health, AppState, ServerConfig};
+
+/// The state [`post`] serves from, as `serve` builds it.
+pub fn state(accounts: Accounts, config: ServerConfig) -> AppState {
+    AppState {
+        accounts,
+        config,
+        readiness: health::Readiness::default(),
+    }
+}
 
 /// What the handler answered.
 #[derive(Debug)]
