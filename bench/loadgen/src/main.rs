@@ -15,9 +15,17 @@
 //!
 //! `loadgen argon2` hashes with the server's Argon2id parameters on N threads, each reusing
 //! one work area as the server's hasher does: the ceiling for SetPassword and log-in.
+//!
+//! `loadgen interleave` sends several templates in turn on one connection and prints the
+//! median latency of each (log-in timing). `loadgen soak` runs bench/soak's mixed load
+//! and judges memory, descriptors, ticket rows and every answer.
 
 mod argon2_rate;
 mod http;
+mod interleave;
+mod soak;
+mod soak_mix;
+mod soap_client;
 mod wire;
 
 use std::path::PathBuf;
@@ -26,6 +34,8 @@ use clap::{Parser, Subcommand};
 
 use argon2_rate::argon2_rate;
 use http::http;
+use interleave::interleave;
+use soak::soak;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -43,6 +53,69 @@ enum Command {
     Http(HttpArgs),
     /// Hash with Argon2id on several threads for a fixed time; prints hashes/s
     Argon2(Argon2Args),
+    /// Send several request templates in turn on one connection; median latency of each
+    Interleave(InterleaveArgs),
+    /// The soak's mixed load against one server, sampled once a minute, judged at the end
+    Soak(SoakArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct InterleaveArgs {
+    /// The server's address, e.g. 127.0.0.1:8080
+    #[arg(long)]
+    addr: String,
+    /// The request path
+    #[arg(long, default_value = "/Remote/Services88/SoPrincipal.svc")]
+    path: String,
+    /// The SOAPAction
+    #[arg(
+        long,
+        default_value = "http://www.superoffice.net/ws/crm/NetServer/Services88/SoPrincipal/AuthenticateUsernamePassword"
+    )]
+    action: String,
+    /// A body template ({{SEQ}} = the round number modulo --seq-mod, from 1); repeatable
+    #[arg(long)]
+    body: Vec<PathBuf>,
+    /// Text every answer must contain
+    #[arg(long)]
+    expect: String,
+    /// Seconds
+    #[arg(short, long, default_value_t = 10.0)]
+    duration: f64,
+    /// {{SEQ}} runs from 1 to this
+    #[arg(long, default_value_t = 1000)]
+    seq_mod: u64,
+}
+
+#[derive(Debug, clap::Args)]
+struct SoakArgs {
+    /// The server's address, e.g. 127.0.0.1:8080
+    #[arg(long)]
+    addr: String,
+    /// The server's process id (its memory and descriptors are sampled)
+    #[arg(long)]
+    pid: u32,
+    /// The server's SQLite file (its ticket rows are counted)
+    #[arg(long)]
+    db: PathBuf,
+    /// NAME=ID,…: at least 12 associates, the first an administrator
+    #[arg(long)]
+    users: String,
+    /// Their password
+    #[arg(long)]
+    password: String,
+    /// Minutes of load
+    #[arg(long, default_value_t = 30.0)]
+    minutes: f64,
+    /// Seconds between samples
+    #[arg(long, default_value_t = 60.0)]
+    interval: f64,
+    /// The server's [tickets] lifetime_seconds
+    #[arg(long, default_value_t = 120)]
+    ticket_lifetime: u64,
+    /// The server's [tickets] max_lifetime_seconds
+    #[arg(long, default_value_t = 300)]
+    ticket_max_lifetime: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -103,6 +176,8 @@ fn main() -> std::process::ExitCode {
     let outcome = match cli.command {
         Command::Http(args) => http(args),
         Command::Argon2(args) => argon2_rate(args),
+        Command::Interleave(args) => interleave(args),
+        Command::Soak(args) => soak(args),
     };
     match outcome {
         Ok(line) => {
