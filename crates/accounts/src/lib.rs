@@ -28,7 +28,7 @@ pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, U
 pub use audit::{AuditEvent, AuditFilter, Outcome};
 pub use error::{AccountError, StoreError};
 pub use hasher::{Hasher, KdfParams, Lane, Verified, WorkArea};
-pub use lockout::{FailureRecorded, LockState, LockoutSettings, RateLimiter};
+pub use lockout::{refusal_outcome, FailureRecorded, LockState, LockoutSettings, RateLimiter};
 pub use name_key::name_key;
 pub use ops::{
     Accounts, Authenticated, Authority, CallContext, NewUser, Principal, TargetRef, Validation,

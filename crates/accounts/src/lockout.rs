@@ -93,6 +93,19 @@ impl FailureRecorded {
     }
 }
 
+/// The audit outcome of a refused proof of an associate's password, from what counting it
+/// did (`None`: not counted) and whether the associate was locked already:
+/// `account_locked` (this failure locked it), `login_locked` (refused because locked) or
+/// `login_failed`. Pure, so that a store writing the audit record in the same transaction
+/// as the count names it as the domain does.
+pub fn refusal_outcome(recorded: Option<&FailureRecorded>, locked: bool) -> &'static str {
+    match recorded {
+        Some(r) if r.locked_now() => "account_locked",
+        _ if locked => "login_locked",
+        _ => "login_failed",
+    }
+}
+
 impl LockState {
     /// Whether log-ins are refused at `now`.
     pub fn is_locked(&self, now: Timestamp) -> bool {

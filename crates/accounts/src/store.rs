@@ -96,6 +96,20 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
         settings: &LockoutSettings,
     ) -> Result<Option<FailureRecorded>, StoreError>;
+    /// A refused log-in of an existing associate in ONE transaction: the failure counted
+    /// as [`Store::record_login_failure`] counts it, and `event` (the log-in's audit
+    /// record) written with the outcome [`crate::refusal_outcome`] gives for
+    /// that count and `locked`. One commit, like the refusal of an unknown name (its
+    /// audit record alone), so that the time of the answer tells neither the name's
+    /// existence nor its lock.
+    async fn record_refused_login(
+        &self,
+        id: AssociateId,
+        now: Timestamp,
+        settings: &LockoutSettings,
+        locked: bool,
+        event: AuditEvent,
+    ) -> Result<Option<FailureRecorded>, StoreError>;
     /// Forgets failed log-ins and lifts the lock; false when no such associate.
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError>;
 

@@ -71,9 +71,7 @@ impl Accounts {
         let locked = found.lock.is_locked(ctx.now);
         if locked || found.retired || !verified.matches {
             self.standing.failed(client);
-            let outcome = self.login_failure(&found, ctx, locked).await;
-            self.audit_login(ctx, app, Some(found.id), Outcome::Failure(outcome.into()))
-                .await;
+            self.refuse_login(&found, ctx, app, locked).await;
             return Ok(None);
         }
         let associate = found;
@@ -106,6 +104,43 @@ impl Accounts {
         }))
     }
 
+    /// A refused log-in of an existing associate: the failure counted and its audit record
+    /// written in one store transaction, so that it costs one commit like the refusal of
+    /// an unknown name (only its audit record): with two, a wrong password answered
+    /// measurably later than an unknown name or a locked associate. A store failure is
+    /// logged, and the audit record then written on its own; the answer is the same.
+    async fn refuse_login(
+        &self,
+        found: &crate::associate::Associate,
+        ctx: &CallContext,
+        app: Option<String>,
+        locked: bool,
+    ) {
+        // The outcome is named again by the store from what counting this failure did.
+        let outcome = Outcome::Failure(crate::refusal_outcome(None, locked).into());
+        let event = login_event(ctx, app.clone(), Some(found.id), outcome);
+        let settings = &self.settings.lockout;
+        let recorded = self
+            .store
+            .record_refused_login(found.id, ctx.now, settings, locked, event)
+            .await;
+        match recorded {
+            Ok(Some(r)) if r.locked_now() => tracing::warn!(
+                associate = found.id,
+                failures = r.after.failed_logins,
+                until = r.after.locked_until.map_or(0, |t| t.0),
+                "associate locked after repeated failed log-ins"
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "could not record a refused log-in");
+                let outcome = crate::refusal_outcome(None, locked);
+                self.audit_login(ctx, app, Some(found.id), Outcome::Failure(outcome.into()))
+                    .await;
+            }
+        }
+    }
+
     /// Counts a failed proof of `associate`'s password (log-in or old password) towards
     /// its lock, and says how the attempt ended for the audit trail: `login_locked` (refused
     /// because locked; the password is not judged), `account_locked` (this failure locked
@@ -124,24 +159,20 @@ impl Accounts {
             .record_login_failure(associate.id, ctx.now, &self.settings.lockout)
             .await;
         match recorded {
-            Ok(Some(r)) if r.locked_now() => {
-                tracing::warn!(
-                    associate = associate.id,
-                    failures = r.after.failed_logins,
-                    until = r.after.locked_until.map_or(0, |t| t.0),
-                    "associate locked after repeated failed log-ins"
-                );
-                "account_locked"
+            Ok(r) => {
+                if let Some(r) = r.filter(|r| r.locked_now()) {
+                    tracing::warn!(
+                        associate = associate.id,
+                        failures = r.after.failed_logins,
+                        until = r.after.locked_until.map_or(0, |t| t.0),
+                        "associate locked after repeated failed log-ins"
+                    );
+                }
+                crate::refusal_outcome(r.as_ref(), locked)
             }
-            Ok(_) if locked => "login_locked",
-            Ok(_) => "login_failed",
             Err(e) => {
                 tracing::error!(error = %e, "could not record a failed log-in");
-                if locked {
-                    "login_locked"
-                } else {
-                    "login_failed"
-                }
+                crate::refusal_outcome(None, locked)
             }
         }
     }
@@ -260,24 +291,34 @@ impl Accounts {
         target: Option<i32>,
         outcome: Outcome,
     ) {
-        let actor = if outcome == Outcome::Success {
-            target
-        } else {
-            None
-        };
-        let event = AuditEvent {
-            tenant: ctx.tenant,
-            at: ctx.now,
-            actor,
-            target,
-            operation: "AuthenticateUsernamePassword".into(),
-            outcome,
-            client: ctx.client.clone(),
-            app,
-            operation_id: Some(ctx.operation_id.clone()),
-        };
+        let event = login_event(ctx, app, target, outcome);
         if let Err(e) = self.store.record_audit(event).await {
             tracing::error!(error = %e, "could not write the audit record of a log-in");
         }
+    }
+}
+
+/// The audit record of a log-in; the actor is the associate only when it succeeded.
+fn login_event(
+    ctx: &CallContext,
+    app: Option<String>,
+    target: Option<i32>,
+    outcome: Outcome,
+) -> AuditEvent {
+    let actor = if outcome == Outcome::Success {
+        target
+    } else {
+        None
+    };
+    AuditEvent {
+        tenant: ctx.tenant,
+        at: ctx.now,
+        actor,
+        target,
+        operation: "AuthenticateUsernamePassword".into(),
+        outcome,
+        client: ctx.client.clone(),
+        app,
+        operation_id: Some(ctx.operation_id.clone()),
     }
 }

@@ -93,6 +93,51 @@ pub async fn password_change_clears_the_lock_when_asked(store: Arc<dyn Store>) {
     assert!(lock_of(&store, a.id).await.is_clear());
 }
 
+/// A refused log-in counts the failure and writes its audit record together, the record's
+/// outcome named from the count: `login_failed`, `account_locked` at the threshold,
+/// `login_locked` while locked (counting nothing more).
+pub async fn refused_login_counts_and_audits_in_one_go(store: Arc<dyn Store>) {
+    let a = insert(&store, person("refused")).await;
+    let s = lockout(2);
+    let refuse = |at: i64, locked: bool| {
+        let mut e = event(at, "AuthenticateUsernamePassword");
+        e.actor = None;
+        e.target = Some(a.id);
+        e.outcome = Outcome::Failure("placeholder".into());
+        store.record_refused_login(a.id, Timestamp(at), &s, locked, e)
+    };
+    let first = refuse(100, false).await.expect("record").expect("exists");
+    assert_eq!(first.after.failed_logins, 1);
+    let second = refuse(101, false).await.expect("record").expect("exists");
+    assert!(second.locked_now());
+    let third = refuse(102, true).await.expect("record").expect("exists");
+    assert_eq!(third.before, third.after);
+    assert_eq!(lock_of(&store, a.id).await, second.after);
+    let trail = store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit");
+    let outcomes: Vec<String> = trail
+        .iter()
+        .rev()
+        .map(|e| match &e.outcome {
+            Outcome::Failure(code) => code.clone(),
+            Outcome::Success => "success".into(),
+        })
+        .collect();
+    assert_eq!(outcomes, ["login_failed", "account_locked", "login_locked"]);
+    assert!(trail
+        .iter()
+        .all(|e| e.target == Some(a.id) && e.actor.is_none()));
+    // No such associate (gone since the look-up): nothing counted, the refusal audited.
+    let mut e = event(103, "AuthenticateUsernamePassword");
+    e.target = Some(9_999);
+    let none = store
+        .record_refused_login(9_999, Timestamp(103), &s, false, e)
+        .await;
+    assert!(none.expect("record").is_none());
+    let trail = store.recent_audit(DEFAULT_TENANT, 10).await.expect("audit");
+    assert_eq!(trail.len(), 4);
+    assert_eq!(trail[0].outcome, Outcome::Failure("login_failed".into()));
+}
+
 /// Many tasks recording failures at once: every one counts exactly once.
 pub async fn concurrent_login_failures_all_count(store: Arc<dyn Store>) {
     const TASKS: u32 = 40;

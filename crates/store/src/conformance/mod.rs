@@ -62,6 +62,7 @@ macro_rules! conformance_tests {
             revoking_an_app_keeps_the_first_time,
             login_failures_lock_and_clear,
             password_change_clears_the_lock_when_asked,
+            refused_login_counts_and_audits_in_one_go,
             concurrent_login_failures_all_count,
             tenants_round_trip,
             names_are_unique_per_tenant_and_lookups_scoped,

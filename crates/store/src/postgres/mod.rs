@@ -209,6 +209,19 @@ impl Store for PostgresStore {
         })
     }
 
+    async fn record_refused_login(
+        &self,
+        id: AssociateId,
+        now: Timestamp,
+        settings: &LockoutSettings,
+        locked: bool,
+        event: AuditEvent,
+    ) -> Result<Option<FailureRecorded>, StoreError> {
+        with_conn!(self, "record refused log-in", |c| {
+            queries::record_refused_login(&mut c, id, now, settings, locked, event)
+        })
+    }
+
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError> {
         with_conn!(self, "clear login failures", |c| {
             queries::clear_login_failures(&c, id)

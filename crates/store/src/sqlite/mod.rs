@@ -218,6 +218,20 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn record_refused_login(
+        &self,
+        id: AssociateId,
+        now: Timestamp,
+        settings: &LockoutSettings,
+        locked: bool,
+        event: AuditEvent,
+    ) -> Result<Option<FailureRecorded>, StoreError> {
+        let settings = settings.clone();
+        self.pool
+            .write(move |c| queries::record_refused_login(c, id, now, &settings, locked, event))
+            .await
+    }
+
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError> {
         self.pool
             .write(move |c| queries::clear_login_failures(c, id))

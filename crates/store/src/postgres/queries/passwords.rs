@@ -108,8 +108,40 @@ pub(crate) async fn record_login_failure(
     settings: &LockoutSettings,
 ) -> Result<Option<FailureRecorded>> {
     let tx = begin(c).await?;
+    let recorded = count_failure(&tx, id, now, settings).await?;
+    commit(tx).await?;
+    Ok(recorded)
+}
+
+/// A refused log-in: the failure counted and the audit record written in one
+/// transaction (one commit, as for an unknown name's audit record alone).
+pub(crate) async fn record_refused_login(
+    c: &mut Client,
+    id: AssociateId,
+    now: Timestamp,
+    settings: &LockoutSettings,
+    locked: bool,
+    mut event: AuditEvent,
+) -> Result<Option<FailureRecorded>> {
+    let tx = begin(c).await?;
+    let recorded = count_failure(&tx, id, now, settings).await?;
+    let outcome = accounts::refusal_outcome(recorded.as_ref(), locked);
+    event.outcome = accounts::Outcome::Failure(outcome.into());
+    write_audit(&tx, &event).await?;
+    commit(tx).await?;
+    Ok(recorded)
+}
+
+/// Reads the associate's lock state (locking its row), applies the domain's rule and
+/// writes it back, inside the caller's transaction.
+async fn count_failure<C: GenericClient>(
+    tx: &C,
+    id: AssociateId,
+    now: Timestamp,
+    settings: &LockoutSettings,
+) -> Result<Option<FailureRecorded>> {
     let before = optional_row(
-        &tx,
+        tx,
         "read failed log-ins",
         &format!("SELECT {LOCK_COLUMNS} FROM associates WHERE id = $1 FOR UPDATE"),
         &[&id],
@@ -123,7 +155,7 @@ pub(crate) async fn record_login_failure(
     if after != before {
         let failed = i32::try_from(after.failed_logins).unwrap_or(i32::MAX);
         execute(
-            &tx,
+            tx,
             "record failed log-in",
             "UPDATE associates SET failed_logins = $1, first_failure_at = $2, locked_until = $3
              WHERE id = $4",
@@ -136,7 +168,6 @@ pub(crate) async fn record_login_failure(
         )
         .await?;
     }
-    commit(tx).await?;
     Ok(Some(FailureRecorded { before, after }))
 }
 

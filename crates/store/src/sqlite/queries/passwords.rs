@@ -92,8 +92,40 @@ pub(crate) fn record_login_failure(
     settings: &LockoutSettings,
 ) -> Result<Option<FailureRecorded>> {
     let tx = begin(conn)?;
+    let recorded = count_failure(&tx, id, now, settings)?;
+    commit(tx)?;
+    Ok(recorded)
+}
+
+/// A refused log-in: the failure counted and the audit record written in one
+/// transaction (one commit, as for an unknown name's audit record alone).
+pub(crate) fn record_refused_login(
+    conn: &mut Connection,
+    id: AssociateId,
+    now: Timestamp,
+    settings: &LockoutSettings,
+    locked: bool,
+    mut event: AuditEvent,
+) -> Result<Option<FailureRecorded>> {
+    let tx = begin(conn)?;
+    let recorded = count_failure(&tx, id, now, settings)?;
+    let outcome = accounts::refusal_outcome(recorded.as_ref(), locked);
+    event.outcome = accounts::Outcome::Failure(outcome.into());
+    write_audit(&tx, &event)?;
+    commit(tx)?;
+    Ok(recorded)
+}
+
+/// Reads the associate's lock state, applies the domain's rule and writes it back, inside
+/// the caller's transaction.
+fn count_failure(
+    tx: &Connection,
+    id: AssociateId,
+    now: Timestamp,
+    settings: &LockoutSettings,
+) -> Result<Option<FailureRecorded>> {
     let before = optional_row(
-        &tx,
+        tx,
         "read failed log-ins",
         &format!("SELECT {LOCK_COLUMNS} FROM associates WHERE id = ?1"),
         [id],
@@ -105,7 +137,7 @@ pub(crate) fn record_login_failure(
     let after = before.after_failure(now, settings);
     if after != before {
         exec(
-            &tx,
+            tx,
             "record failed log-in",
             "UPDATE associates SET failed_logins = ?1, first_failure_at = ?2, locked_until = ?3
              WHERE id = ?4",
@@ -117,7 +149,6 @@ pub(crate) fn record_login_failure(
             ],
         )?;
     }
-    commit(tx)?;
     Ok(Some(FailureRecorded { before, after }))
 }
 
