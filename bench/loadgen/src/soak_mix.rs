@@ -78,24 +78,20 @@ impl Mix {
     }
 }
 
-/// Classifies a log-in answer: `Some(ticket)`, or `None` for a refusal; `Err` when the
-/// answer was neither (busy answers are noted and also `Err`, without counting them as
-/// unexpected: refusing work beyond the hashing queue is the server's documented answer).
-fn login_answer(mix: &Mix, reply: &Reply, what: &str) -> Result<Option<String>, ()> {
-    if let Reply::Answer { status: 200, body } = reply {
-        if has(body, "AuthenticationSucceeded") {
-            return Ok(login_ticket(body).map(str::to_owned));
-        }
-        if has(body, "server_busy") {
-            mix.note("busy");
-            return Err(());
-        }
-    }
-    mix.unexpected(what, reply);
-    Err(())
+/// A log-in's answer.
+enum Login {
+    Ticket(String),
+    Refused,
+    /// The server refused the work as busy (its hashing queue's bound in time): the
+    /// documented answer to overload, noted as `busy` rather than as unexpected.
+    Busy,
+    Other,
 }
 
-async fn login(mix: &Mix, c: &mut Conn, name: &str, pw: &str) -> Result<Option<String>, ()> {
+/// How long a client waits after a busy answer before its next request.
+const BUSY_PAUSE: Duration = Duration::from_millis(500);
+
+async fn login(mix: &Mix, c: &mut Conn, name: &str, pw: &str) -> (Login, Reply) {
     let reply = c
         .call(
             "SoPrincipal",
@@ -103,36 +99,41 @@ async fn login(mix: &Mix, c: &mut Conn, name: &str, pw: &str) -> Result<Option<S
             &login_env(name, pw),
         )
         .await;
-    login_answer(mix, &reply, "a log-in")
+    let login = match &reply {
+        Reply::Answer { status: 200, body } if has(body, "server_busy") => Login::Busy,
+        Reply::Answer { status: 200, body } if has(body, "AuthenticationSucceeded") => {
+            login_ticket(body).map_or(Login::Refused, |t| Login::Ticket(t.to_owned()))
+        }
+        _ => Login::Other,
+    };
+    if matches!(login, Login::Busy) {
+        mix.note("busy");
+        mix.pause(BUSY_PAUSE).await;
+    }
+    (login, reply)
 }
 
 /// A log-in that must succeed; its ticket.
 async fn must_login(mix: &Mix, c: &mut Conn, u: &str, pw: &str) -> Option<String> {
     match login(mix, c, u, pw).await {
-        Ok(Some(t)) => {
+        (Login::Ticket(t), _) => {
             mix.note("login_ok");
             Some(t)
         }
-        Ok(None) => {
-            mix.unexpected("a log-in with the right password", &Reply::Closed);
+        (Login::Busy, _) => None,
+        (_, reply) => {
+            mix.unexpected("a log-in with the right password", &reply);
             None
         }
-        Err(()) => None,
     }
 }
 
 /// A log-in that must be refused.
 async fn must_refuse(mix: &Mix, c: &mut Conn, u: &str, pw: &str) {
     match login(mix, c, u, pw).await {
-        Ok(None) => mix.note("login_refused"),
-        Ok(Some(_)) => mix.unexpected(
-            "a log-in with a wrong password",
-            &Reply::Answer {
-                status: 200,
-                body: "AuthenticationSucceeded true".into(),
-            },
-        ),
-        Err(()) => {}
+        (Login::Refused, _) => mix.note("login_refused"),
+        (Login::Busy, _) => {}
+        (_, reply) => mix.unexpected("a log-in with a wrong password", &reply),
     }
 }
 
