@@ -137,13 +137,18 @@ async fn must_refuse(mix: &Mix, c: &mut Conn, u: &str, pw: &str) {
     }
 }
 
-/// A User call answered `<Response>true</Response>` (or `Result` true) is `ok`.
-fn judge(mix: &Mix, reply: &Reply, what: &str, ok_text: &str, outcome: &'static str) {
+/// Notes an answer containing `ok_text` as `outcome`, a busy one as `busy`; anything else
+/// is unexpected (false).
+fn judge(mix: &Mix, reply: &Reply, what: &str, ok_text: &str, outcome: &'static str) -> bool {
     match reply {
         Reply::Answer { status: 200, body } if has(body, ok_text) => mix.note(outcome),
         Reply::Answer { status: 200, body } if has(body, "server_busy") => mix.note("busy"),
-        _ => mix.unexpected(what, reply),
+        _ => {
+            mix.unexpected(what, reply);
+            return false;
+        }
     }
+    true
 }
 
 /// Logs in as `u` with its right password, again and again.
@@ -192,15 +197,15 @@ pub(crate) async fn set_passwords(mix: Arc<Mix>, admin: User, target: User) {
                 &set_password_env(&t, target.id, &new),
             )
             .await;
-        let before = mix.unexpected.load(Ordering::Relaxed);
-        judge(
+        if !judge(
             &mix,
             &reply,
             "SetPassword",
             "<Response>true</Response>",
             "set_password",
-        );
-        if mix.unexpected.load(Ordering::Relaxed) != before {
+        ) {
+            // As a client would: log in again rather than repeat the refusal.
+            ticket = None;
             continue;
         }
         must_login(&mix, &mut c, &target.name, &new).await;
@@ -271,7 +276,9 @@ pub(crate) async fn validity(mix: Arc<Mix>, admin: User, target: User) {
                 &is_valid_env(&t, target.id, &pw),
             )
             .await;
-        judge(&mix, &reply, "IsPasswordValidWithReason", want, "is_valid");
+        if !judge(&mix, &reply, "IsPasswordValidWithReason", want, "is_valid") {
+            ticket = None;
+        }
         mix.pause(Duration::from_millis(40)).await;
     }
 }

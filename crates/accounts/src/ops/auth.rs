@@ -253,14 +253,17 @@ impl Accounts {
 
     /// Slides the expiry, at most once a minute per ticket so that a busy client does not
     /// turn every read into a write, and never past the ticket's ceiling (issued-at plus
-    /// the maximum lifetime).
+    /// the maximum lifetime). The step that reaches the ceiling is taken even when it is
+    /// shorter than a minute: otherwise a ticket in constant use, whose last full step
+    /// ended less than a minute before its ceiling, expired there while in use.
     async fn renew(&self, record: &TicketRecord, now: Timestamp) -> Result<(), AccountError> {
         if !self.settings.renew_tickets {
             return Ok(());
         }
         let ceiling = record.created_at.plus(self.settings.ticket_max_lifetime);
         let renewed = now.plus(self.settings.ticket_ttl).min(ceiling);
-        if renewed.0 - record.expires_at.0 >= 60 {
+        let step = renewed.0 - record.expires_at.0;
+        if step >= 60 || (renewed == ceiling && step > 0) {
             self.store.renew_ticket(&record.id, renewed).await?;
         }
         Ok(())

@@ -43,6 +43,7 @@ mod sweeper;
 mod tenant_get;
 mod tenants;
 mod ticket_app;
+mod ticket_renewal;
 mod wire_samples;
 mod wsdl;
 mod zeep;
