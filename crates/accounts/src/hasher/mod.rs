@@ -16,6 +16,7 @@
 //! holder's or an administrator's and goes in the priority lane.
 
 mod area;
+mod load;
 mod queue;
 #[cfg(test)]
 mod tests;
