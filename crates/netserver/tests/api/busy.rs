@@ -14,14 +14,15 @@ use crate::helpers::*;
 
 const FLOOD: usize = 16;
 
-struct Busy {
-    node: Node,
+pub(crate) struct Busy {
+    pub(crate) node: Node,
     accounts: accounts::Accounts,
     _dir: tempfile::TempDir,
 }
 
-/// One hashing thread; work that would wait at all behind a hash is refused.
-async fn spawn_one_thread_tiny_queue() -> Busy {
+/// One hashing thread with real Argon2id parameters; work that would wait at all behind
+/// a hash is refused.
+pub(crate) async fn spawn_one_thread_tiny_queue(config: ServerConfig) -> Busy {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("busy.db").display());
     let store = wiring::open_store(&url, &StoreOptions::default())
@@ -33,7 +34,7 @@ async fn spawn_one_thread_tiny_queue() -> Busy {
         ..Settings::default()
     };
     let accounts = wiring::domain(store, KdfParams::default(), 1, settings).unwrap();
-    let running = wiring::start("127.0.0.1:0", accounts.clone(), ServerConfig::default())
+    let running = wiring::start("127.0.0.1:0", accounts.clone(), config)
         .await
         .unwrap();
     Busy {
@@ -43,7 +44,7 @@ async fn spawn_one_thread_tiny_queue() -> Busy {
     }
 }
 
-async fn add(b: &Busy, name: &str, rights: &[Right], password: &str) -> i32 {
+pub(crate) async fn add(b: &Busy, name: &str, rights: &[Right], password: &str) -> i32 {
     let user = NewUser {
         name: name.into(),
         full_name: String::new(),
@@ -83,7 +84,7 @@ fn tally(answers: &[Answer], ordinary: impl Fn(&Answer) -> bool) -> (usize, usiz
 
 #[tokio::test]
 async fn a_log_in_flood_is_refused_as_busy_and_a_normal_log_in_after_it_succeeds() {
-    let b = spawn_one_thread_tiny_queue().await;
+    let b = spawn_one_thread_tiny_queue(ServerConfig::default()).await;
     add(&b, "alma", &[], "Legit-Orchid-Password-1").await;
     let answers = flood(&b, |node, i| async move {
         let body = auth_body(&format!("guess-{i}"), "Wrong-Password-9");
@@ -113,7 +114,7 @@ async fn a_log_in_flood_is_refused_as_busy_and_a_normal_log_in_after_it_succeeds
 
 #[tokio::test]
 async fn a_password_change_flood_is_refused_as_busy_too() {
-    let b = spawn_one_thread_tiny_queue().await;
+    let b = spawn_one_thread_tiny_queue(ServerConfig::default()).await;
     add(&b, "chief", &[Right::AdminAll], "Boss-Admin-Password-1").await;
     let ids = [
         add(&b, "member1", &[], "First-Person-Password-1").await,

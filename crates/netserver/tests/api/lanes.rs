@@ -9,57 +9,25 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use accounts::{KdfParams, NewUser, Right, Secret, Settings, Timestamp, UserType};
-use netserver::wiring;
+use accounts::Right;
 use server::{ServerConfig, TrustedProxies};
-use store::StoreOptions;
 
+use crate::busy::{add, spawn_one_thread_tiny_queue, Busy};
 use crate::helpers::*;
 
 const PW: &str = "Legit-Orchid-Password-1";
 const ATTACKER: &str = "203.0.113.66";
 const USER: &str = "198.51.100.7";
 
-struct Lanes {
-    node: Node,
-    _dir: tempfile::TempDir,
-}
-
-async fn spawn() -> Lanes {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("lanes.db").display());
-    let store = wiring::open_store(&url, &StoreOptions::default())
-        .await
-        .unwrap();
-    let settings = Settings {
-        hash_queue_max_wait: Duration::from_millis(1),
-        login_rate_per_minute: 0,
-        ..Settings::default()
-    };
-    let accounts = wiring::domain(store, KdfParams::default(), 1, settings).unwrap();
-    let user = NewUser {
-        name: "alma".into(),
-        full_name: String::new(),
-        user_type: UserType::Internal,
-        rights: vec![Right::AdminAll],
-        password: Some(Secret::new(PW)),
-        must_change: false,
-    };
-    accounts
-        .add_user(accounts::DEFAULT_TENANT, user, Timestamp::now())
-        .await
-        .unwrap();
+/// The busy tests' server, behind a trusted proxy at 127.0.0.1, with one administrator.
+async fn spawn() -> Busy {
     let config = ServerConfig {
         trusted_proxies: TrustedProxies::parse(&["127.0.0.1"]).unwrap(),
         ..ServerConfig::default()
     };
-    let running = wiring::start("127.0.0.1:0", accounts, config)
-        .await
-        .unwrap();
-    Lanes {
-        node: Node::new(format!("http://{}", running.addr)),
-        _dir: dir,
-    }
+    let busy = spawn_one_thread_tiny_queue(config).await;
+    add(&busy, "alma", &[Right::AdminAll], PW).await;
+    busy
 }
 
 #[derive(Debug, PartialEq, Eq)]
