@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use crate::lockout::LockState;
 use crate::tenant::TenantId;
+use crate::time::Timestamp;
 
 pub type AssociateId = i32;
 
@@ -141,6 +142,8 @@ pub struct NewAssociate {
     pub rights: Vec<Right>,
     pub password_hash: Option<String>,
     pub must_change: bool,
+    /// When it was added: the caller's clock, so that a store never reads one.
+    pub created_at: Timestamp,
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ fn associate(tenant: i64, name: &str) -> NewAssociate {
         rights: vec![Right::AdminUsers],
         password_hash: Some(HASH.into()),
         must_change: false,
+        created_at: Timestamp(1_700_000_000),
     }
 }
 

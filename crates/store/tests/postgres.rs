@@ -31,6 +31,7 @@ fn alice() -> NewAssociate {
         rights: vec![Right::AdminAll],
         password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
         must_change: false,
+        created_at: Timestamp(1_700_000_000),
     }
 }
 

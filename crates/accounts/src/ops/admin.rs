@@ -56,6 +56,7 @@ impl Accounts {
             rights: user.rights,
             password_hash,
             must_change: user.must_change,
+            created_at: now,
         };
         let created = self
             .store

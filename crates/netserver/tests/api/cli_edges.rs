@@ -366,6 +366,7 @@ fn a_long_listing(env: &Env, n: i32) {
                     rights: vec![],
                     password_hash: None,
                     must_change: false,
+                    created_at: accounts::Timestamp(1_700_000_000),
                 })
                 .await
                 .unwrap();

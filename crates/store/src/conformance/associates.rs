@@ -31,6 +31,7 @@ pub async fn associate_round_trip(store: Arc<dyn Store>) {
             rights: vec![Right::AdminUsers, Right::AdminAll],
             password_hash: Some(HASH_A.into()),
             must_change: false,
+            created_at: Timestamp(1_700_000_000),
         },
     )
     .await;
@@ -52,6 +53,7 @@ pub async fn associate_round_trip(store: Arc<dyn Store>) {
             rights: vec![],
             password_hash: None,
             must_change: false,
+            created_at: Timestamp(1_700_000_000),
         },
     )
     .await;

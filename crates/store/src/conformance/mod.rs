@@ -125,6 +125,7 @@ fn person(name: &str) -> NewAssociate {
         rights: vec![],
         password_hash: Some(HASH_A.to_owned()),
         must_change: false,
+        created_at: Timestamp(1_700_000_000),
     }
 }
 

@@ -5,7 +5,6 @@
 //! finds the versions already recorded in `schema_migrations` and applies nothing. A
 //! database whose recorded version is newer than this build's list is refused.
 
-use accounts::Timestamp;
 use tokio_postgres::Client;
 
 use super::name_fold;
@@ -83,9 +82,12 @@ pub(crate) async fn migrate(client: &mut Client) -> Result<(), OpenError> {
                 .await
                 .map_err(|detail| OpenError::Migration { version, detail })?;
         }
+        // `applied_at` is bookkeeping for operators in the database's own time: the
+        // store's code never reads a clock (domain times are passed in).
         tx.execute(
-            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-            &[&version, &Timestamp::now().0],
+            "INSERT INTO schema_migrations (version, applied_at)
+             VALUES ($1, CAST(EXTRACT(EPOCH FROM now()) AS BIGINT))",
+            &[&version],
         )
         .await
         .map_err(failed(version))?;

@@ -158,9 +158,7 @@ impl Store for PostgresStore {
 
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
         with_conn!(self, "insert associate", |c| queries::insert_associate(
-            &c,
-            &new,
-            Timestamp::now()
+            &c, &new
         ))
     }
 

@@ -6,7 +6,6 @@
 //! do not both apply it. A database whose recorded version is newer than this build's
 //! list is refused rather than used with a schema this code does not know.
 
-use accounts::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::name_fold;
@@ -121,9 +120,12 @@ fn apply(conn: &mut Connection) -> Result<(), OpenError> {
                 detail: format!("{dangling} rows break a foreign key after the migration"),
             });
         }
+        // `applied_at` is bookkeeping for operators in the database's own time: the
+        // store's code never reads a clock (domain times are passed in).
         tx.execute(
-            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-            params![version, Timestamp::now().0],
+            "INSERT INTO schema_migrations (version, applied_at)
+             VALUES (?1, CAST(strftime('%s', 'now') AS INTEGER))",
+            params![version],
         )
         .map_err(failed(version))?;
         tx.commit().map_err(failed(version))?;

@@ -165,9 +165,8 @@ impl Store for SqliteStore {
     }
 
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
-        let now = Timestamp::now();
         self.pool
-            .write(move |c| queries::insert_associate(c, &new, now))
+            .write(move |c| queries::insert_associate(c, &new))
             .await
     }
 

@@ -107,11 +107,7 @@ pub(crate) async fn count_associates(c: &Client, tenant: TenantId) -> Result<u64
     u64::try_from(n).map_err(|_| StoreError::Backend("count associates: negative count".into()))
 }
 
-pub(crate) async fn insert_associate(
-    c: &Client,
-    new: &NewAssociate,
-    now: Timestamp,
-) -> Result<Associate> {
+pub(crate) async fn insert_associate(c: &Client, new: &NewAssociate) -> Result<Associate> {
     let row = c
         .query_one(
             &format!(
@@ -128,7 +124,7 @@ pub(crate) async fn insert_associate(
                 &new.user_type.as_str(),
                 &encode_rights(&new.rights),
                 &new.password_hash,
-                &now.0,
+                &new.created_at.0,
                 &new.must_change,
                 &new.tenant,
             ],

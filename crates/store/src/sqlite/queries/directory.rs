@@ -94,11 +94,7 @@ pub(crate) fn count_associates(conn: &Connection, tenant: TenantId) -> Result<u6
     u64::try_from(n).map_err(|_| StoreError::Backend("count associates: negative count".into()))
 }
 
-pub(crate) fn insert_associate(
-    conn: &mut Connection,
-    new: &NewAssociate,
-    now: Timestamp,
-) -> Result<Associate> {
+pub(crate) fn insert_associate(conn: &mut Connection, new: &NewAssociate) -> Result<Associate> {
     let tx = begin(conn)?;
     cached(
         &tx,
@@ -113,7 +109,7 @@ pub(crate) fn insert_associate(
             new.user_type.as_str(),
             encode_rights(&new.rights),
             new.password_hash,
-            now.0,
+            new.created_at.0,
             new.must_change,
             new.tenant,
         ],
