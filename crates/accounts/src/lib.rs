@@ -1,6 +1,7 @@
 //! The domain of netserver: associates and their functional rights, password policy and
-//! hashing, log-in tickets, application tokens, audit events, the `Store` traits a backend implements, and the
-//! operations (`authenticate`, `set_password`, …) the protocol adapters call.
+//! hashing, log-in tickets, application tokens, audit events, the storage capabilities a
+//! backend implements (`Store` is all of them), and the operations (`authenticate`,
+//! `set_password_of`, …) the protocol adapters call.
 //!
 //! Nothing here knows HTTP, XML or SQL. Time is always passed in (`Timestamp`) so that
 //! expiry is deterministic under test.
@@ -37,7 +38,10 @@ pub use ops::{
 pub use policy::{normalize, PasswordPolicy, PolicyViolation, Subject};
 pub use secret::Secret;
 pub use settings::{Mode, Settings};
-pub use store::{PasswordChange, Store, TicketRecord};
+pub use store::{
+    AppStore, AuditStore, CredentialStore, DirectoryStore, PasswordChange, Readiness, Store,
+    TenantStore, TicketRecord, TicketStore,
+};
 pub use tenant::{
     valid_tenant_name, Tenant, TenantId, DEFAULT_TENANT, DEFAULT_TENANT_NAME, TENANT_NAME_MAX,
 };

@@ -1,6 +1,9 @@
-//! The storage seam. A backend (SQLite, PostgreSQL) implements `Store`; the operations in
-//! `ops` only ever talk to this trait. Secrets never cross it in clear: passwords arrive
-//! as Argon2id PHC strings, tickets as SHA-256 digests, application tokens likewise.
+//! The storage seam, split by capability. A backend (SQLite, PostgreSQL, the in-memory
+//! test kit) implements each capability trait; an operation in `ops` asks only for the
+//! capabilities it uses, and [`Store`] is all of them at once, for the wiring and for
+//! `Accounts`, which hold the whole store. Secrets never cross the seam in clear:
+//! passwords arrive as Argon2id PHC strings, tickets as SHA-256 digests, application
+//! tokens likewise.
 
 use async_trait::async_trait;
 
@@ -44,19 +47,28 @@ pub struct PasswordChange {
     pub clear_lock: bool,
 }
 
+/// Whether the store can take requests now.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
-    /// Readiness: `Ok` when a write would get through now, within the time a request
-    /// waits (the store's locks taken and released, nothing written).
+pub trait Readiness: Send + Sync + 'static {
+    /// `Ok` when a write would get through now, within the time a request waits (the
+    /// store's locks taken and released, nothing written).
     async fn ping(&self) -> Result<(), StoreError>;
+}
 
+/// The tenants of an installation.
+#[async_trait]
+pub trait TenantStore: Send + Sync + 'static {
     /// The built-in default tenant is always there.
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError>;
     /// `StoreError::Conflict` when the name is taken (case-insensitively).
     async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError>;
     /// All tenants, the default one too, ordered by id.
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError>;
+}
 
+/// The associates of each tenant: lookups, creation and retirement.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync + 'static {
     /// By id in any tenant: the caller compares `Associate::tenant` with its own.
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError>;
     /// Case-insensitive match on the log-in name, within `tenant`.
@@ -72,19 +84,23 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError>;
     /// Marks retired and revokes all its tickets; false when no such associate.
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError>;
+}
+
+/// An associate's password and what hangs on it: the hash, its history, the
+/// must-change flag and the soft lock that failed proofs of it build up.
+#[async_trait]
+pub trait CredentialStore: Send + Sync + 'static {
     /// Replaces the hash without touching tickets (re-hash on log-in with new parameters).
     async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError>;
     /// Applies a `PasswordChange` atomically; false (and nothing written) when the
     /// associate does not exist.
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError>;
-
     /// Hashes replaced by earlier changes, newest first, at most `limit`.
     async fn password_history(
         &self,
         id: AssociateId,
         limit: u32,
     ) -> Result<Vec<String>, StoreError>;
-    async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError>;
 
     /// Counts one failed log-in at `now`: reads the associate's `LockState`, applies
     /// `LockState::after_failure` and writes it back in ONE transaction, so concurrent
@@ -97,11 +113,11 @@ pub trait Store: Send + Sync + 'static {
         settings: &LockoutSettings,
     ) -> Result<Option<FailureRecorded>, StoreError>;
     /// A refused log-in of an existing associate in ONE transaction: the failure counted
-    /// as [`Store::record_login_failure`] counts it, and `event` (the log-in's audit
-    /// record) written with the outcome [`crate::refusal_outcome`] gives for
-    /// that count and `locked`. One commit, like the refusal of an unknown name (its
-    /// audit record alone), so that the time of the answer tells neither the name's
-    /// existence nor its lock.
+    /// as [`CredentialStore::record_login_failure`] counts it, and `event` (the log-in's
+    /// audit record) written with the outcome [`crate::refusal_outcome`] gives for that
+    /// count and `locked`. One commit, like the refusal of an unknown name (its audit
+    /// record alone), so that the time of the answer tells neither the name's existence
+    /// nor its lock.
     async fn record_refused_login(
         &self,
         id: AssociateId,
@@ -112,7 +128,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<FailureRecorded>, StoreError>;
     /// Forgets failed log-ins and lifts the lock; false when no such associate.
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError>;
+}
 
+/// Log-in tickets (by digest, never in clear).
+#[async_trait]
+pub trait TicketStore: Send + Sync + 'static {
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError>;
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError>;
     /// Slides the expiry of a ticket that was just used.
@@ -122,7 +142,11 @@ pub trait Store: Send + Sync + 'static {
     /// `limit` come back, so that no single delete holds the table for long; on a shared
     /// store, rows another node is deleting at the same moment are skipped, not waited for.
     async fn purge_expired_tickets(&self, now: Timestamp, limit: u32) -> Result<u64, StoreError>;
+}
 
+/// Registered applications and their token digests (Online).
+#[async_trait]
+pub trait AppStore: Send + Sync + 'static {
     /// Registers an application; `StoreError::Conflict` when the name (case-insensitively,
     /// in its tenant) or the digest is taken.
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError>;
@@ -139,14 +163,12 @@ pub trait Store: Send + Sync + 'static {
         name: &str,
         at: Timestamp,
     ) -> Result<bool, StoreError>;
+}
 
+/// The append-only audit trail.
+#[async_trait]
+pub trait AuditStore: Send + Sync + 'static {
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError>;
-    /// The tenant's newest `limit` audit events, newest first.
-    async fn recent_audit(
-        &self,
-        tenant: TenantId,
-        limit: u32,
-    ) -> Result<Vec<AuditEvent>, StoreError>;
     /// The tenant's audit events that pass `filter`, newest first (by time, then by insertion).
     async fn audit_query(
         &self,
@@ -155,7 +177,26 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<AuditEvent>, StoreError>;
     /// The retention sweep: deletes at most `limit` of the events older than `before`
     /// (strictly), oldest first, in one short statement, and answers how many; repeated
-    /// like [`Store::purge_expired_tickets`]. Nothing else ever updates or deletes an
-    /// audit record.
+    /// like [`TicketStore::purge_expired_tickets`]. Nothing else ever updates or deletes
+    /// an audit record.
     async fn purge_audit_before(&self, before: Timestamp, limit: u32) -> Result<u64, StoreError>;
+}
+
+/// The whole store: every capability. Implemented for anything that has them all, so a
+/// backend implements only the capability traits.
+pub trait Store:
+    Readiness + TenantStore + DirectoryStore + CredentialStore + TicketStore + AppStore + AuditStore
+{
+}
+
+impl<T> Store for T where
+    T: Readiness
+        + TenantStore
+        + DirectoryStore
+        + CredentialStore
+        + TicketStore
+        + AppStore
+        + AuditStore
+        + ?Sized
+{
 }

@@ -13,7 +13,7 @@
 //! which talks only to `Arc<dyn Store>`.
 //!
 //! [`copy`] moves a whole installation between stores (`netserver store copy`): bulk,
-//! table-level work that has no place in the request path's `Store` trait.
+//! table-level work that has no place in the request path's `Store` traits.
 //!
 //! Error texts never carry bound parameter values (names, hashes, ticket ids) and never
 //! echo a database URL, which may hold credentials: only its scheme is named.

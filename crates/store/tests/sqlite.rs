@@ -7,6 +7,7 @@ use std::sync::Arc;
 use accounts::{
     NewAssociate, Right, Store, StoreError, TicketRecord, Timestamp, UserType, DEFAULT_TENANT,
 };
+use store::conformance::AuditTrail;
 use store::{OpenError, SqliteStore};
 
 async fn fresh_file() -> (tempfile::TempDir, Arc<dyn Store>) {

@@ -7,6 +7,7 @@ use std::process::Stdio;
 use accounts::{AuditEvent, AuditFilter, Outcome, Right, Settings, Timestamp};
 use netserver::wiring;
 use server::ServerConfig;
+use store::conformance::AuditTrail;
 
 use crate::cli::{err, out, serve_to, Env};
 use crate::helpers::*;

@@ -2,6 +2,7 @@
 
 use accounts::{NewUser, PasswordPolicy, Right, Secret, Settings, Timestamp, UserType};
 use server::ServerConfig;
+use store::conformance::AuditTrail;
 
 use crate::helpers::*;
 

@@ -9,6 +9,7 @@ use accounts::{
     Timestamp,
 };
 use server::ServerConfig;
+use store::conformance::AuditTrail;
 
 use crate::cli::Env;
 use crate::helpers::*;

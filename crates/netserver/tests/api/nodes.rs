@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 
 use accounts::DEFAULT_TENANT;
+use store::conformance::AuditTrail;
 use store::testdb::TestDb;
 
 use crate::cli::{bootstrap_password, change_admin_password, err, Env, Server};

@@ -4,6 +4,7 @@
 
 use accounts::{AuditEvent, Outcome, PasswordPolicy, Right, Settings};
 use server::ServerConfig;
+use store::conformance::AuditTrail;
 
 use crate::helpers::*;
 

@@ -6,6 +6,7 @@ use std::process::Stdio;
 
 use accounts::{AuditEvent, Settings};
 use server::{ServerConfig, TrustedProxies};
+use store::conformance::AuditTrail;
 
 use crate::cli::{err, serve_to, Env};
 use crate::helpers::*;

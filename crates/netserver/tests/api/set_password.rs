@@ -2,6 +2,7 @@
 
 use accounts::{Outcome, Right, Settings, Timestamp};
 use server::ServerConfig;
+use store::conformance::AuditTrail;
 
 use crate::helpers::*;
 

@@ -16,10 +16,11 @@
 use std::sync::Arc;
 
 use accounts::{
-    AppRecord, AssociateId, AuditEvent, AuditFilter, LockState, LockoutSettings, NewApp,
-    NewAssociate, Outcome, PasswordChange, Right, Store, StoreError, TicketRecord, Timestamp,
-    UserType, DEFAULT_TENANT,
+    AppRecord, AssociateId, AuditEvent, AuditFilter, AuditStore, LockState, LockoutSettings,
+    NewApp, NewAssociate, Outcome, PasswordChange, Right, Store, StoreError, TenantId,
+    TicketRecord, Timestamp, UserType, DEFAULT_TENANT,
 };
+use async_trait::async_trait;
 
 /// Generates one `#[tokio::test]` per conformance check. `$factory` is a path to an
 /// `async fn() -> (G, Arc<dyn Store>)`; `G` is dropped at the end of the test.
@@ -92,6 +93,34 @@ macro_rules! conformance_tests {
     ($factory:path; $($check:ident),+ $(,)?) => {
         $crate::conformance_tests!(@each [] $factory; $($check),+);
     };
+}
+
+/// The newest records of a tenant's audit trail, for checks that read what an operation
+/// wrote; a shorthand for an unfiltered [`AuditStore::audit_query`].
+#[async_trait]
+pub trait AuditTrail {
+    /// The tenant's newest `limit` audit events, newest first.
+    async fn recent_audit(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+}
+
+#[async_trait]
+impl<S: AuditStore + ?Sized> AuditTrail for S {
+    async fn recent_audit(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let filter = AuditFilter {
+            since: None,
+            associate_id: None,
+            limit,
+        };
+        self.audit_query(tenant, filter).await
+    }
 }
 
 mod apps;

@@ -23,9 +23,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, FailureRecorded, LockoutSettings,
-    NewApp, NewAssociate, PasswordChange, Store, StoreError, Tenant, TenantId, TicketRecord,
-    Timestamp,
+    AppRecord, AppStore, Associate, AssociateId, AuditEvent, AuditFilter, AuditStore,
+    CredentialStore, DirectoryStore, FailureRecorded, LockoutSettings, NewApp, NewAssociate,
+    PasswordChange, Readiness, StoreError, Tenant, TenantId, TenantStore, TicketRecord,
+    TicketStore, Timestamp,
 };
 use async_trait::async_trait;
 use tokio_postgres::Config;
@@ -107,11 +108,14 @@ impl PostgresStore {
 }
 
 #[async_trait]
-impl Store for PostgresStore {
+impl Readiness for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
         with_conn!(self, "ping", |c| queries::ping(&mut c))
     }
+}
 
+#[async_trait]
+impl TenantStore for PostgresStore {
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
         with_conn!(self, "tenant by name", |c| queries::tenant_by_name(
             &c, name
@@ -127,7 +131,10 @@ impl Store for PostgresStore {
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         with_conn!(self, "list tenants", |c| queries::list_tenants(&c))
     }
+}
 
+#[async_trait]
+impl DirectoryStore for PostgresStore {
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
         with_conn!(self, "associate by id", |c| queries::associate_by_id(
             &c, id
@@ -167,7 +174,10 @@ impl Store for PostgresStore {
             &mut c, id
         ))
     }
+}
 
+#[async_trait]
+impl CredentialStore for PostgresStore {
     async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
         with_conn!(self, "update password hash", |c| {
             queries::update_password_hash(&c, id, hash)
@@ -187,12 +197,6 @@ impl Store for PostgresStore {
     ) -> Result<Vec<String>, StoreError> {
         with_conn!(self, "password history", |c| queries::password_history(
             &c, id, limit
-        ))
-    }
-
-    async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError> {
-        with_conn!(self, "set must change", |c| queries::set_must_change(
-            &c, id, value
         ))
     }
 
@@ -225,7 +229,10 @@ impl Store for PostgresStore {
             queries::clear_login_failures(&c, id)
         })
     }
+}
 
+#[async_trait]
+impl TicketStore for PostgresStore {
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
         with_conn!(self, "insert ticket", |c| queries::insert_ticket(
             &c, &ticket
@@ -247,7 +254,10 @@ impl Store for PostgresStore {
             queries::purge_expired_tickets(&c, now, limit)
         })
     }
+}
 
+#[async_trait]
+impl AppStore for PostgresStore {
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError> {
         with_conn!(self, "insert app", |c| queries::insert_app(&c, &app))
     }
@@ -272,19 +282,12 @@ impl Store for PostgresStore {
             &c, tenant, name, at
         ))
     }
+}
 
+#[async_trait]
+impl AuditStore for PostgresStore {
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
         with_conn!(self, "record audit", |c| queries::record_audit(&c, &event))
-    }
-
-    async fn recent_audit(
-        &self,
-        tenant: TenantId,
-        limit: u32,
-    ) -> Result<Vec<AuditEvent>, StoreError> {
-        with_conn!(self, "recent audit", |c| queries::recent_audit(
-            &c, tenant, limit
-        ))
     }
 
     async fn audit_query(

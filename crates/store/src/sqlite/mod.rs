@@ -20,9 +20,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use accounts::{
-    AppRecord, Associate, AssociateId, AuditEvent, AuditFilter, FailureRecorded, LockoutSettings,
-    NewApp, NewAssociate, PasswordChange, Store, StoreError, Tenant, TenantId, TicketRecord,
-    Timestamp,
+    AppRecord, AppStore, Associate, AssociateId, AuditEvent, AuditFilter, AuditStore,
+    CredentialStore, DirectoryStore, FailureRecorded, LockoutSettings, NewApp, NewAssociate,
+    PasswordChange, Readiness, StoreError, Tenant, TenantId, TenantStore, TicketRecord,
+    TicketStore, Timestamp,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;
@@ -111,12 +112,15 @@ impl SqliteStore {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl Readiness for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         // Through the write queue: a probe answers what the next write would meet.
         self.pool.write(queries::ping).await
     }
+}
 
+#[async_trait]
+impl TenantStore for SqliteStore {
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
         let name = name.to_owned();
         self.pool
@@ -134,7 +138,10 @@ impl Store for SqliteStore {
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
         self.pool.run(|c| queries::list_tenants(c)).await
     }
+}
 
+#[async_trait]
+impl DirectoryStore for SqliteStore {
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
         self.pool
             .read(move |c| queries::associate_by_id(c, id))
@@ -175,7 +182,10 @@ impl Store for SqliteStore {
             .write(move |c| queries::retire_associate(c, id))
             .await
     }
+}
 
+#[async_trait]
+impl CredentialStore for SqliteStore {
     async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
         let hash = hash.to_owned();
         self.pool
@@ -196,12 +206,6 @@ impl Store for SqliteStore {
     ) -> Result<Vec<String>, StoreError> {
         self.pool
             .run(move |c| queries::password_history(c, id, limit))
-            .await
-    }
-
-    async fn set_must_change(&self, id: AssociateId, value: bool) -> Result<(), StoreError> {
-        self.pool
-            .write(move |c| queries::set_must_change(c, id, value))
             .await
     }
 
@@ -236,7 +240,10 @@ impl Store for SqliteStore {
             .write(move |c| queries::clear_login_failures(c, id))
             .await
     }
+}
 
+#[async_trait]
+impl TicketStore for SqliteStore {
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
         self.pool
             .write(move |c| queries::insert_ticket(c, &ticket))
@@ -260,7 +267,10 @@ impl Store for SqliteStore {
             .write(move |c| queries::purge_expired_tickets(c, now, limit))
             .await
     }
+}
 
+#[async_trait]
+impl AppStore for SqliteStore {
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError> {
         self.pool.write(move |c| queries::insert_app(c, &app)).await
     }
@@ -287,20 +297,13 @@ impl Store for SqliteStore {
             .write(move |c| queries::revoke_app(c, tenant, &name, at))
             .await
     }
+}
 
+#[async_trait]
+impl AuditStore for SqliteStore {
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
         self.pool
             .write(move |c| queries::record_audit(c, &event))
-            .await
-    }
-
-    async fn recent_audit(
-        &self,
-        tenant: TenantId,
-        limit: u32,
-    ) -> Result<Vec<AuditEvent>, StoreError> {
-        self.pool
-            .run(move |c| queries::recent_audit(c, tenant, limit))
             .await
     }
 

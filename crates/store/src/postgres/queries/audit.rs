@@ -6,20 +6,6 @@ pub(crate) async fn record_audit(c: &Client, event: &AuditEvent) -> Result<()> {
     write_audit(c, event).await
 }
 
-pub(crate) async fn recent_audit(c: &Client, tenant: TenantId, n: u32) -> Result<Vec<AuditEvent>> {
-    all_rows(
-        c,
-        "select audit",
-        &format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit WHERE tenant_id = $1
-             ORDER BY at DESC, id DESC LIMIT $2"
-        ),
-        &[&tenant, &limit(n)],
-        rows::audit_event,
-    )
-    .await
-}
-
 pub(crate) async fn audit_query(
     c: &Client,
     tenant: TenantId,

@@ -185,14 +185,3 @@ async fn clear_lock<C: GenericClient>(c: &C, id: AssociateId) -> Result<u64> {
 pub(crate) async fn clear_login_failures(c: &Client, id: AssociateId) -> Result<bool> {
     Ok(clear_lock(c, id).await? > 0)
 }
-
-pub(crate) async fn set_must_change(c: &Client, id: AssociateId, value: bool) -> Result<()> {
-    execute(
-        c,
-        "set must-change",
-        "UPDATE associates SET must_change = $1 WHERE id = $2",
-        &[&value, &id],
-    )
-    .await?;
-    Ok(())
-}

@@ -6,23 +6,6 @@ pub(crate) fn record_audit(conn: &Connection, event: &AuditEvent) -> Result<()> 
     write_audit(conn, event)
 }
 
-pub(crate) fn recent_audit(
-    conn: &Connection,
-    tenant: TenantId,
-    limit: u32,
-) -> Result<Vec<AuditEvent>> {
-    all_rows(
-        conn,
-        "select audit",
-        &format!(
-            "SELECT {AUDIT_COLUMNS} FROM audit WHERE tenant_id = ?1
-             ORDER BY at DESC, id DESC LIMIT ?2"
-        ),
-        params![tenant, limit],
-        rows::audit_event,
-    )
-}
-
 pub(crate) fn audit_query(
     conn: &Connection,
     tenant: TenantId,

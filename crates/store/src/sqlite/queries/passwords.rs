@@ -162,13 +162,3 @@ fn clear_lock(conn: &Connection, id: AssociateId) -> Result<usize> {
 pub(crate) fn clear_login_failures(conn: &Connection, id: AssociateId) -> Result<bool> {
     Ok(clear_lock(conn, id)? > 0)
 }
-
-pub(crate) fn set_must_change(conn: &Connection, id: AssociateId, value: bool) -> Result<()> {
-    exec(
-        conn,
-        "set must-change",
-        "UPDATE associates SET must_change = ?1 WHERE id = ?2",
-        params![value, id],
-    )?;
-    Ok(())
-}
