@@ -49,4 +49,4 @@ pub use tenant::{
 #[cfg(feature = "fuzzing")]
 pub use ticket::parse as parse_ticket;
 pub use ticket::{IssuedTicket, TicketParts};
-pub use time::Timestamp;
+pub use time::{Clock, TestClock, Timestamp};

@@ -1,6 +1,13 @@
-//! Points in time as whole seconds since the Unix epoch. The domain never reads the clock:
-//! callers pass `Timestamp::now()` (or a fixed value in tests).
+//! Points in time as whole seconds since the Unix epoch, and the clock they are read from.
+//!
+//! The domain never reads the clock: an edge reads it once per call (the HTTP handler from
+//! its [`Clock`], the CLI from [`Timestamp::now`]) and passes the `Timestamp` in, so expiry
+//! and lockout are deterministic under test. A [`TestClock`] is a clock a test moves by
+//! hand: a server given one lets a test advance time instead of sleeping.
 
+use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Seconds since 1970-01-01T00:00:00Z.
@@ -18,7 +25,171 @@ impl Timestamp {
     }
 
     pub fn plus(self, d: Duration) -> Self {
-        let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
-        Timestamp(self.0.saturating_add(secs))
+        self.plus_seconds(whole_seconds(d))
+    }
+
+    fn plus_seconds(self, seconds: i64) -> Timestamp {
+        Timestamp(self.0.saturating_add(seconds))
+    }
+}
+
+fn whole_seconds(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Where an edge reads the time of a call: the system clock, or a [`TestClock`]'s time.
+/// Cloning it is cheap; clones read the same source.
+#[derive(Clone, Default)]
+pub struct Clock {
+    /// `None`: the system clock.
+    test: Option<Arc<TestTime>>,
+}
+
+impl Clock {
+    /// The wall clock.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    /// The time now, by this clock.
+    pub fn now(&self) -> Timestamp {
+        match &self.test {
+            None => Timestamp::now(),
+            Some(test) => test.now(),
+        }
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.test {
+            None => f.write_str("Clock::System"),
+            Some(test) => write!(f, "Clock::Test({:?})", test.now()),
+        }
+    }
+}
+
+/// A clock moved by hand, for tests: [`TestClock::clock`] is the [`Clock`] that reads it.
+/// It either stands still at a time ([`TestClock::at`]) or runs with the system clock,
+/// ahead of it by what [`TestClock::advance`] added ([`TestClock::following_system`]).
+/// It never goes back unless [`TestClock::set`] puts it there.
+#[derive(Clone)]
+pub struct TestClock(Arc<TestTime>);
+
+struct TestTime {
+    /// Whether `value` is an offset from the system clock (else the time itself).
+    follows_system: bool,
+    value: AtomicI64,
+}
+
+impl TestTime {
+    fn now(&self) -> Timestamp {
+        let value = self.value.load(Ordering::SeqCst);
+        if self.follows_system {
+            Timestamp::now().plus_seconds(value)
+        } else {
+            Timestamp(value)
+        }
+    }
+}
+
+impl TestClock {
+    /// Stands at `at` until set or advanced.
+    pub fn at(at: Timestamp) -> TestClock {
+        TestClock::new(false, at.0)
+    }
+
+    /// The system clock's time plus everything advanced since: for a running server whose
+    /// callers also read the system clock, so that time keeps flowing between jumps.
+    pub fn following_system() -> TestClock {
+        TestClock::new(true, 0)
+    }
+
+    fn new(follows_system: bool, value: i64) -> TestClock {
+        TestClock(Arc::new(TestTime {
+            follows_system,
+            value: AtomicI64::new(value),
+        }))
+    }
+
+    /// The [`Clock`] that reads this one.
+    pub fn clock(&self) -> Clock {
+        Clock {
+            test: Some(self.0.clone()),
+        }
+    }
+
+    /// The time now, by this clock.
+    pub fn now(&self) -> Timestamp {
+        self.0.now()
+    }
+
+    /// Moves the clock forward by `by` (whole seconds).
+    pub fn advance(&self, by: Duration) {
+        let seconds = whole_seconds(by);
+        let _ = self
+            .0
+            .value
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| {
+                Some(v.saturating_add(seconds))
+            });
+    }
+
+    /// Puts the clock at `to`; a clock following the system clock goes on from there.
+    pub fn set(&self, to: Timestamp) {
+        let value = if self.0.follows_system {
+            to.0.saturating_sub(Timestamp::now().0)
+        } else {
+            to.0
+        };
+        self.0.value.store(value, Ordering::SeqCst);
+    }
+}
+
+impl fmt::Debug for TestClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TestClock({:?})", self.now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_standing_test_clock_moves_only_when_told() {
+        let test = TestClock::at(Timestamp(1_000));
+        let clock = test.clock();
+        assert_eq!(clock.now(), Timestamp(1_000));
+        test.advance(Duration::from_secs(90));
+        assert_eq!(clock.now(), Timestamp(1_090));
+        assert_eq!(
+            clock.clone().now(),
+            Timestamp(1_090),
+            "clones read the same time"
+        );
+        test.set(Timestamp(5));
+        assert_eq!(test.now(), Timestamp(5));
+    }
+
+    #[test]
+    fn a_following_test_clock_runs_ahead_of_the_system_clock() {
+        let test = TestClock::following_system();
+        let before = Timestamp::now();
+        let read = test.clock().now();
+        assert!(read >= before && read <= Timestamp::now());
+        test.advance(Duration::from_secs(3_600));
+        let read = test.now();
+        assert!(read >= before.plus(Duration::from_secs(3_600)));
+        assert!(read <= Timestamp::now().plus(Duration::from_secs(3_600)));
+        test.set(Timestamp(7));
+        assert!(test.now() >= Timestamp(7) && test.now() <= Timestamp(8));
+    }
+
+    #[test]
+    fn the_system_clock_reads_the_wall_clock() {
+        let before = Timestamp::now();
+        let read = Clock::system().now();
+        assert!(read >= before && read <= Timestamp::now());
     }
 }

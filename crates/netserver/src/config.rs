@@ -329,6 +329,7 @@ impl FileConfig {
             public_url: self.http.public_url()?,
             trusted_proxies: self.http.trusted_proxies()?,
             http: self.http.settings()?,
+            clock: d.clock,
         })
     }
 }

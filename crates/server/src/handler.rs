@@ -4,7 +4,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
-use accounts::{CallContext, Secret, Timestamp};
+use accounts::{CallContext, Secret};
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
@@ -256,7 +256,7 @@ async fn soap_call(
         app_token: parsed.headers.application_token.clone().map(Secret::new),
         client: Some(client.to_string()),
         operation_id: op_id.to_owned(),
-        now: Timestamp::now(),
+        now: state.config.clock.now(),
     };
     match agents::call(&state.accounts, endpoint.service, &parsed, &ctx).await {
         Ok(reply) => {

@@ -37,6 +37,9 @@ pub struct ServerConfig {
     pub trusted_proxies: TrustedProxies,
     /// Connection limits and the shutdown grace.
     pub http: HttpSettings,
+    /// Read once per SOAP call for the time the domain judges it at (ticket expiry,
+    /// lockout, audit records): the system clock, or a test's clock.
+    pub clock: accounts::Clock,
 }
 
 /// Shared by every request.

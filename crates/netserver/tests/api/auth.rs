@@ -174,7 +174,7 @@ async fn expired_ticket_is_refused_over_soap() {
     let app = spawn_app_with(ServerConfig::default(), settings).await;
     let target = app.add_user("bob", &[], "b-secret-pw-1").await;
     let ticket = app.admin_ticket().await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    app.clock.advance(Duration::from_secs(2));
     app.set_password(Some(&ticket), &target.to_string(), "new-password-1")
         .await
         .assert_exception("SoTicketExpiredException");

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use accounts::{Accounts, KdfParams, NewUser, Right, Secret, Settings, Timestamp, UserType};
+use accounts::{
+    Accounts, KdfParams, NewUser, Right, Secret, Settings, TestClock, Timestamp, UserType,
+};
 use netserver::wiring;
 use server::ServerConfig;
 use store::StoreOptions;
@@ -15,6 +17,9 @@ pub const ADMIN_PASSWORD: &str = "root-secret-pw-1";
 pub struct TestApp {
     pub node: Node,
     pub accounts: Accounts,
+    /// The clock the server reads each call's time from: the system clock's time until a
+    /// test advances it (instead of sleeping until a ticket or lock runs out).
+    pub clock: TestClock,
     pub admin_id: i32,
     pub db_path: PathBuf,
     _dir: tempfile::TempDir,
@@ -59,23 +64,27 @@ pub async fn spawn_app_with(config: ServerConfig, settings: Settings) -> TestApp
     .await
 }
 
-/// A server in this process on the store at `url` (any backend), with an administrator.
+/// A server in this process on the store at `url` (any backend), with an administrator;
+/// it reads the time from the app's [`TestClock`], whatever clock `config` names.
 pub async fn spawn_app_on(
     url: &str,
     options: &StoreOptions,
-    config: ServerConfig,
+    mut config: ServerConfig,
     settings: Settings,
     dir: tempfile::TempDir,
     db_path: PathBuf,
 ) -> TestApp {
     let store = wiring::open_store(url, options).await.unwrap();
     let accounts = wiring::domain(store, KdfParams::insecure_for_tests(), 2, settings).unwrap();
+    let clock = TestClock::following_system();
+    config.clock = clock.clock();
     let running = wiring::start("127.0.0.1:0", accounts.clone(), config)
         .await
         .unwrap();
     let mut app = TestApp {
         node: Node::new(format!("http://{}", running.addr)),
         accounts,
+        clock,
         admin_id: 0,
         db_path,
         _dir: dir,
