@@ -10,8 +10,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
 
+mod error;
 mod shared;
 
+pub use error::CliError;
 pub use shared::{
     ConfigFlag, Global, ListenFlag, NoTenant, Resolved, Slot, StoreFlags, TenantFlag, Wants,
 };
@@ -308,10 +310,6 @@ pub struct SoapArgs {
     pub app_token: Option<String>,
 }
 
-/// The error a command returns when it has already told the user why it failed: the
-/// process exits with status 1 without printing anything more.
-pub const ALREADY_REPORTED: &str = "";
-
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -326,9 +324,10 @@ pub fn run() -> ExitCode {
     };
     match runtime.block_on(commands::dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) if message == ALREADY_REPORTED => ExitCode::FAILURE,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            if let Some(message) = e.message() {
+                eprintln!("error: {message}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::cli::CliError;
 use crate::config::{FileConfig, DEFAULT_DATABASE, DEFAULT_LISTEN};
 
 /// The flags as given before the subcommand. Their ids differ from the subcommands'
@@ -109,14 +110,14 @@ pub struct Resolved {
 
 impl Resolved {
     /// The domain service over the configured store, with the configured KDF and policy.
-    pub async fn accounts(&self) -> Result<accounts::Accounts, String> {
+    pub async fn accounts(&self) -> Result<accounts::Accounts, CliError> {
         let store = crate::wiring::open_store(&self.database, &self.file.store_options()?).await?;
         self.domain(store)
     }
 
     /// As [`Resolved::accounts`], for commands that only read: a SQLite file is opened
     /// read-only (it must exist; nothing is created or migrated).
-    pub async fn accounts_read_only(&self) -> Result<accounts::Accounts, String> {
+    pub async fn accounts_read_only(&self) -> Result<accounts::Accounts, CliError> {
         let options = self.file.store_options()?;
         let store = crate::wiring::open_store_read_only(&self.database, &options).await?;
         self.domain(store)
@@ -125,29 +126,26 @@ impl Resolved {
     fn domain(
         &self,
         store: std::sync::Arc<dyn accounts::Store>,
-    ) -> Result<accounts::Accounts, String> {
-        crate::wiring::domain(
+    ) -> Result<accounts::Accounts, CliError> {
+        Ok(crate::wiring::domain(
             store,
             self.file.kdf()?,
             self.file.kdf_workers()?,
             self.file.settings()?,
-        )
+        )?)
     }
 
     /// The tenant `--tenant` names (the default tenant without it); an unknown name is an error.
     pub async fn tenant(
         &self,
         accounts: &accounts::Accounts,
-    ) -> Result<accounts::TenantId, String> {
-        accounts
-            .resolve_tenant(self.tenant.as_deref())
-            .await
-            .map_err(|e| e.public_message())
+    ) -> Result<accounts::TenantId, CliError> {
+        Ok(accounts.resolve_tenant(self.tenant.as_deref()).await?)
     }
 }
 
 impl Global {
-    pub fn resolve(&self, wants: Wants) -> Result<Resolved, String> {
+    pub fn resolve(&self, wants: Wants) -> Result<Resolved, CliError> {
         let cmd = wants.command;
         let config = pick(
             cmd,
@@ -202,18 +200,18 @@ fn pick<T: Clone + From<String>>(
     variable: &str,
     before: &Option<T>,
     slot: Slot<T>,
-) -> Result<Option<T>, String> {
+) -> Result<Option<T>, CliError> {
     match slot {
         Slot::Unused { why, given } => match before.is_some() || given.is_some() {
-            true => Err(format!(
+            true => Err(CliError::Failed(format!(
                 "--{flag} means nothing to `netserver {command}`: {why}"
-            )),
+            ))),
             false => Ok(None),
         },
         Slot::Used(after) => match (before, after) {
-            (Some(_), Some(_)) => Err(format!(
+            (Some(_), Some(_)) => Err(CliError::Failed(format!(
                 "--{flag} is given twice, before and after `{command}`; give it once"
-            )),
+            ))),
             (Some(v), None) => Ok(Some(v.clone())),
             (None, Some(v)) => Ok(Some(v)),
             (None, None) => Ok(std::env::var(variable)

@@ -2,10 +2,10 @@
 
 use accounts::{Accounts, TenantId, Timestamp};
 
-use crate::cli::{AppCommand, Resolved};
+use crate::cli::{AppCommand, CliError, Resolved};
 use crate::output::outln;
 
-pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
+pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), CliError> {
     let accounts = match cmd {
         AppCommand::List => cfg.accounts_read_only().await?,
         _ => cfg.accounts().await?,
@@ -18,8 +18,7 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
         } => {
             let (app, token) = accounts
                 .add_app(tenant, &name, user_management, Timestamp::now())
-                .await
-                .map_err(|e| e.public_message())?;
+                .await?;
             let kind = if app.user_management {
                 "with user management"
             } else {
@@ -36,8 +35,7 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
         AppCommand::Revoke { name } => {
             let revoked = accounts
                 .revoke_app(tenant, &name, Timestamp::now())
-                .await
-                .map_err(|e| e.public_message())?;
+                .await?;
             if revoked {
                 outln!(
                     "Revoked application '{}'; its token no longer works.",
@@ -54,12 +52,11 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), String> {
     }
 }
 
-async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), String> {
+async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), CliError> {
     let all = accounts
         .store()
         .list_apps(tenant)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     outln!(
         "{:<24} {:<15} {:<20} REVOKED",
         "NAME",

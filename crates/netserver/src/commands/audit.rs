@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use accounts::{AuditEvent, AuditFilter, Timestamp};
 
-use crate::cli::{AuditArgs, Resolved};
+use crate::cli::{AuditArgs, CliError, Resolved};
 use crate::commands::app::utc;
 use crate::output::outln;
 
-pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
+pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), CliError> {
     let since = args.since.as_deref().map(parse_time).transpose()?;
     let accounts = cfg.accounts_read_only().await?;
     let tenant = cfg.tenant(&accounts).await?;
@@ -17,11 +17,10 @@ pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
         Some(name) => {
             let found = store
                 .associate_by_name(tenant, name.trim())
-                .await
-                .map_err(|e| e.to_string())?;
+                .await?;
             Some(
                 found
-                    .ok_or_else(|| format!("no associate named '{}'", name.trim()))?
+                    .ok_or_else(|| CliError::Failed(format!("no associate named '{}'", name.trim())))?
                     .id,
             )
         }
@@ -34,14 +33,12 @@ pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), String> {
     };
     let events = store
         .audit_query(tenant, filter)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     // The operator typed names: show names. Records keep ids (a name may be reused
     // after a retirement, an id never), so `--json` gives both.
     let names: HashMap<i32, String> = store
         .list_associates(tenant)
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
@@ -121,9 +118,9 @@ fn json_string(s: &str) -> String {
 
 /// Seconds since the Unix epoch, or an RFC 3339 date-time (`2024-05-01T12:00:00Z`,
 /// `2024-05-01T14:00:00+02:00`, fractions of a second ignored).
-fn parse_time(s: &str) -> Result<Timestamp, String> {
+fn parse_time(s: &str) -> Result<Timestamp, CliError> {
     let s = s.trim();
-    let bad = || format!("--since: '{s}' is neither seconds since 1970 nor an RFC 3339 time");
+    let bad = || CliError::Failed(format!("--since: '{s}' is neither seconds since 1970 nor an RFC 3339 time"));
     if let Ok(secs) = s.parse::<i64>() {
         return Ok(Timestamp(secs));
     }

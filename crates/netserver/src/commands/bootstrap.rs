@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use accounts::{Accounts, Associate, Mode, Secret, Timestamp, DEFAULT_TENANT};
 
-use crate::cli::Resolved;
+use crate::cli::{CliError, Resolved};
 use crate::output::outln;
 
 /// The password file's name in the working directory when the store is not a file.
@@ -23,22 +23,21 @@ pub const PASSWORD_FILE: &str = "netserver-admin-password";
 
 /// Makes the first administrator if the store has no users, and tells the operator how
 /// to reach it; `url` is the server's base address for the printed commands.
-pub async fn first_admin(cfg: &Resolved, accounts: &Accounts, url: &str) -> Result<(), String> {
+pub async fn first_admin(cfg: &Resolved, accounts: &Accounts, url: &str) -> Result<(), CliError> {
     let to_terminal = std::io::stdout().is_terminal();
     let relative = password_file(&cfg.database);
     // Named absolutely: the operator reads the path elsewhere than in our directory.
     let file = std::path::absolute(&relative).unwrap_or(relative);
     if !to_terminal && file.exists() && store_is_empty(accounts).await? {
         // Left by an earlier first start: refuse before anything is created.
-        return Err(format!(
+        return Err(CliError::Failed(format!(
             "{} already exists, from an earlier first start: read it, then move or delete it, and start again",
             file.display()
-        ));
+        )));
     }
     let Some((admin, password)) = accounts
         .bootstrap_admin(DEFAULT_TENANT, Timestamp::now(), true)
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
     else {
         return Ok(());
     };
@@ -51,11 +50,11 @@ pub async fn first_admin(cfg: &Resolved, accounts: &Accounts, url: &str) -> Resu
         outln!("Its password, shown only now: {}", password.expose());
     } else {
         write_password(&file, &password).map_err(|e| {
-            format!(
+            CliError::Failed(format!(
                 "the first administrator '{}' was made, but its password could not be written to {}: {e}",
                 admin.name,
                 file.display()
-            )
+            ))
         })?;
         tracing::info!(file = %file.display(), "the first administrator's password was written to a file");
         outln!(
@@ -77,16 +76,15 @@ pub async fn first_admin(cfg: &Resolved, accounts: &Accounts, url: &str) -> Resu
     Ok(())
 }
 
-async fn store_is_empty(accounts: &Accounts) -> Result<bool, String> {
+async fn store_is_empty(accounts: &Accounts) -> Result<bool, CliError> {
     let n = accounts
         .store()
         .count_associates(DEFAULT_TENANT)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     Ok(n == 0)
 }
 
-fn user_agent_on(cfg: &Resolved) -> Result<bool, String> {
+fn user_agent_on(cfg: &Resolved) -> Result<bool, CliError> {
     Ok(cfg.file.settings()?.user_agent_enabled)
 }
 

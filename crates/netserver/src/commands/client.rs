@@ -1,11 +1,11 @@
 //! `netserver client login|change-password|set-password`: a SOAP client of a running server.
 
-use crate::cli::ClientCommand;
+use crate::cli::{CliError, ClientCommand};
 use crate::client::{Client, FromFlag, Version};
 use crate::commands::password;
 use crate::output::outln;
 
-pub async fn run(cmd: ClientCommand) -> Result<(), String> {
+pub async fn run(cmd: ClientCommand) -> Result<(), CliError> {
     match cmd {
         ClientCommand::Login {
             url,
@@ -24,7 +24,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), String> {
                     outln!("{}", login.ticket.expose());
                     Ok(())
                 }
-                None => Err("log-in failed: unknown user or wrong password".into()),
+                None => Err(CliError::from("log-in failed: unknown user or wrong password")),
             }
         }
         ClientCommand::ChangePassword {
@@ -59,10 +59,10 @@ pub async fn run(cmd: ClientCommand) -> Result<(), String> {
 }
 
 /// Prints a boolean operation's answer; its ExceptionInfo, if any, is the error.
-fn report(answer: crate::client::BoolAnswer) -> Result<(), String> {
+fn report(answer: crate::client::BoolAnswer) -> Result<(), CliError> {
     outln!("Response: {}", answer.response);
     match answer.error {
         None => Ok(()),
-        Some(e) => Err(format!("{}: {}", e.exception_type, e.message)),
+        Some(e) => Err(CliError::Failed(format!("{}: {}", e.exception_type, e.message))),
     }
 }

@@ -1,4 +1,4 @@
-//! One module per subcommand group; each returns `Err(message)` for the user to read.
+//! One module per subcommand group; each ends in a [`CliError`] when it fails.
 //! `dispatch` first resolves the shared settings each subcommand reads (see `cli::shared`).
 
 mod app;
@@ -12,9 +12,11 @@ mod store;
 mod tenant;
 mod user;
 
-use crate::cli::{Cli, Command, Global, Resolved, Slot, StoreFlags, TenantCommand, Wants};
+use crate::cli::{
+    Cli, CliError, Command, Global, Resolved, Slot, StoreFlags, TenantCommand, Wants,
+};
 
-pub async fn dispatch(cli: Cli) -> Result<(), String> {
+pub async fn dispatch(cli: Cli) -> Result<(), CliError> {
     let g = &cli.global;
     match cli.command {
         Command::Serve(args) => {
@@ -115,7 +117,7 @@ fn in_tenant(
     command: &'static str,
     flags: StoreFlags,
     tenant: Option<String>,
-) -> Result<Resolved, String> {
+) -> Result<Resolved, CliError> {
     g.resolve(Wants {
         tenant: Slot::Used(tenant),
         ..on_store(command, flags)

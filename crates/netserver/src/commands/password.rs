@@ -5,7 +5,9 @@ use std::io::BufRead;
 
 use accounts::Secret;
 
-pub fn read(from_stdin: bool, prompt: &str, confirm: bool) -> Result<Secret, String> {
+use crate::cli::CliError;
+
+pub fn read(from_stdin: bool, prompt: &str, confirm: bool) -> Result<Secret, CliError> {
     if from_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -22,7 +24,7 @@ pub fn read(from_stdin: bool, prompt: &str, confirm: bool) -> Result<Secret, Str
         let again = rpassword::prompt_password("Repeat the password: ")
             .map_err(|e| format!("cannot read the password: {e}"))?;
         if again != first {
-            return Err("the two passwords differ".into());
+            return Err(CliError::from("the two passwords differ"));
         }
     }
     Ok(Secret::new(first))

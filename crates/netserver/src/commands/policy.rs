@@ -5,11 +5,11 @@ use std::io::IsTerminal;
 
 use accounts::{normalize, PasswordPolicy, Subject};
 
-use crate::cli::{PolicyCommand, Resolved, ALREADY_REPORTED};
+use crate::cli::{CliError, PolicyCommand, Resolved};
 use crate::commands::password;
 use crate::output::outln;
 
-pub fn run(cfg: Resolved, cmd: PolicyCommand) -> Result<(), String> {
+pub fn run(cfg: Resolved, cmd: PolicyCommand) -> Result<(), CliError> {
     let policy = cfg.file.settings()?.policy;
     match cmd {
         PolicyCommand::Check { user, full_name } => {
@@ -27,7 +27,7 @@ pub fn run(cfg: Resolved, cmd: PolicyCommand) -> Result<(), String> {
                 }
                 Err(violation) => {
                     outln!("rejected: {}", policy.reason(&violation));
-                    Err(ALREADY_REPORTED.to_owned())
+                    Err(CliError::Reported)
                 }
             }
         }

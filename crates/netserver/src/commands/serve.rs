@@ -3,11 +3,11 @@
 //! gracefully (no new connections, requests under way answered within
 //! `[http] shutdown_grace_seconds`, the log flushed) and exit 0.
 
-use crate::cli::Resolved;
+use crate::cli::{CliError, Resolved};
 use crate::commands::bootstrap;
 use crate::wiring;
 
-pub async fn run(cfg: Resolved) -> Result<(), String> {
+pub async fn run(cfg: Resolved) -> Result<(), CliError> {
     // Held to the end of `run`: dropping it flushes the lines still queued.
     let _log_flush = init_logging();
     let open_files = raise_open_file_limit();
@@ -39,14 +39,14 @@ pub async fn run(cfg: Resolved) -> Result<(), String> {
     finished(task.await)
 }
 
-fn finished(joined: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), String> {
+fn finished(joined: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), CliError> {
     match joined {
         Ok(Ok(())) => {
             tracing::info!("stopped");
             Ok(())
         }
-        Ok(Err(e)) => Err(format!("the server stopped: {e}")),
-        Err(e) => Err(format!("the server task failed: {e}")),
+        Ok(Err(e)) => Err(CliError::Failed(format!("the server stopped: {e}"))),
+        Err(e) => Err(CliError::Failed(format!("the server task failed: {e}"))),
     }
 }
 
@@ -60,7 +60,7 @@ struct StopSignals {
 
 #[cfg(unix)]
 impl StopSignals {
-    fn install() -> Result<StopSignals, String> {
+    fn install() -> Result<StopSignals, CliError> {
         use tokio::signal::unix::{signal, SignalKind};
         let catch = |kind: SignalKind, name: &str| {
             signal(kind).map_err(|e| format!("cannot catch {name}: {e}"))
@@ -86,7 +86,7 @@ struct StopSignals;
 
 #[cfg(not(unix))]
 impl StopSignals {
-    fn install() -> Result<StopSignals, String> {
+    fn install() -> Result<StopSignals, CliError> {
         Ok(StopSignals)
     }
 

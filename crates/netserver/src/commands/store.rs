@@ -10,17 +10,17 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use store::copy::{self, Options, Progress, Report, Table};
 
-use crate::cli::{CopyArgs, Resolved, StoreCommand};
+use crate::cli::{CliError, CopyArgs, Resolved, StoreCommand};
 use crate::output::outln;
 use crate::wiring::redact_url;
 
-pub async fn run(cfg: Resolved, cmd: StoreCommand) -> Result<(), String> {
+pub async fn run(cfg: Resolved, cmd: StoreCommand) -> Result<(), CliError> {
     match cmd {
         StoreCommand::Copy(args) => copy_store(cfg, args).await,
     }
 }
 
-async fn copy_store(cfg: Resolved, args: CopyArgs) -> Result<(), String> {
+async fn copy_store(cfg: Resolved, args: CopyArgs) -> Result<(), CliError> {
     let from = args.from.unwrap_or(cfg.database);
     let options = Options {
         with_tickets: args.with_tickets,

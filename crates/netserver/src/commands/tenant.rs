@@ -2,11 +2,11 @@
 
 use accounts::Timestamp;
 
-use crate::cli::{Resolved, TenantCommand};
+use crate::cli::{CliError, Resolved, TenantCommand};
 use crate::commands::app::utc;
 use crate::output::outln;
 
-pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), String> {
+pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), CliError> {
     let accounts = match cmd {
         TenantCommand::List { .. } => cfg.accounts_read_only().await?,
         TenantCommand::Add { .. } => cfg.accounts().await?,
@@ -15,8 +15,7 @@ pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), String> {
         TenantCommand::Add { name, .. } => {
             let (tenant, admin, password) = accounts
                 .add_tenant(&name, Timestamp::now())
-                .await
-                .map_err(|e| e.public_message())?;
+                .await?;
             outln!("Created tenant '{}' (id {}).", tenant.name, tenant.id);
             outln!(
                 "Created its associate '{}' (id {}) with right admin-all.",
@@ -35,8 +34,7 @@ pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), String> {
         TenantCommand::List { .. } => {
             let all = accounts
                 .list_tenants()
-                .await
-                .map_err(|e| e.public_message())?;
+                .await?;
             outln!("{:>6}  {:<24} CREATED", "ID", "NAME");
             for t in all {
                 outln!("{:>6}  {:<24} {}", t.id, t.name, utc(t.created_at.0));

@@ -2,11 +2,11 @@
 
 use accounts::{parse_rights, AccountError, Accounts, NewUser, TenantId, Timestamp, UserType};
 
-use crate::cli::{Resolved, UserCommand};
+use crate::cli::{CliError, Resolved, UserCommand};
 use crate::commands::password;
 use crate::output::outln;
 
-pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
+pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), CliError> {
     let accounts = match cmd {
         UserCommand::List => cfg.accounts_read_only().await?,
         _ => cfg.accounts().await?,
@@ -40,8 +40,7 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
             };
             let created = accounts
                 .add_user(tenant, user, Timestamp::now())
-                .await
-                .map_err(|e| e.public_message())?;
+                .await?;
             outln!(
                 "Created associate '{}' with id {}.",
                 created.name,
@@ -54,8 +53,7 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
             let now = Timestamp::now();
             let was = accounts
                 .unlock_user(tenant, &name, now)
-                .await
-                .map_err(|e| e.public_message())?;
+                .await?;
             let state = if was.lock.is_locked(now) {
                 "was locked; it may log in again"
             } else {
@@ -67,8 +65,7 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
         UserCommand::Retire { name } => {
             let was = accounts
                 .retire_user(tenant, &name, Timestamp::now())
-                .await
-                .map_err(|e| e.public_message())?;
+                .await?;
             if was.retired {
                 outln!(
                     "Associate '{}' (id {}) was already retired; nothing changed.",
@@ -89,28 +86,26 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), String> {
 
 /// The name is not empty and not taken in the tenant (the store still refuses a clash
 /// that appears meanwhile).
-async fn check_name_free(accounts: &Accounts, tenant: TenantId, name: &str) -> Result<(), String> {
+async fn check_name_free(accounts: &Accounts, tenant: TenantId, name: &str) -> Result<(), CliError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AccountError::ArgumentMissing("name").public_message());
+        return Err(AccountError::ArgumentMissing("name").into());
     }
     let found = accounts
         .store()
         .associate_by_name(tenant, name)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     match found {
-        Some(_) => Err(AccountError::AssociateNameTaken(name.to_owned()).public_message()),
+        Some(_) => Err(AccountError::AssociateNameTaken(name.to_owned()).into()),
         None => Ok(()),
     }
 }
 
-async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), String> {
+async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), CliError> {
     let all = accounts
         .store()
         .list_associates(tenant)
-        .await
-        .map_err(|e| e.to_string())?;
+        .await?;
     outln!(
         "{:>6}  {:<20} {:<24} {:<9} {:<8} RIGHTS",
         "ID",
