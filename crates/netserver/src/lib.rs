@@ -9,8 +9,6 @@ pub mod config;
 mod fdlimit;
 pub mod logging;
 mod output;
-mod redact;
-mod sweeper;
 pub mod wiring;
 
 pub use cli::run;
