@@ -4,6 +4,7 @@ use accounts::{Accounts, TenantId, Timestamp};
 
 use crate::cli::{AppCommand, CliError, Resolved};
 use crate::output::outln;
+use crate::utc;
 
 pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), CliError> {
     let accounts = match cmd {
@@ -64,33 +65,14 @@ async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), CliError> {
         "CREATED"
     );
     for app in all {
-        let revoked = app.revoked_at.map_or_else(|| "-".to_owned(), |t| utc(t.0));
+        let revoked = app.revoked_at.map_or_else(|| "-".to_owned(), |t| utc::table(t.0));
         outln!(
             "{:<24} {:<15} {:<20} {}",
             app.name,
             if app.user_management { "yes" } else { "no" },
-            utc(app.created_at.0),
+            utc::table(app.created_at.0),
             revoked
         );
     }
     Ok(())
-}
-
-/// `YYYY-MM-DD HH:MM:SS` in UTC, from seconds since the Unix epoch.
-pub(crate) fn utc(secs: i64) -> String {
-    let mut out = String::with_capacity(19);
-    let _ = crate::civil::Civil::from_unix(secs).write(&mut out, ' ');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::utc;
-
-    #[test]
-    fn times_print_as_utc() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00");
-        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20");
-    }
 }

@@ -3,8 +3,8 @@
 use accounts::Timestamp;
 
 use crate::cli::{CliError, Resolved, TenantCommand};
-use crate::commands::app::utc;
 use crate::output::outln;
+use crate::utc;
 
 pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), CliError> {
     let accounts = match cmd {
@@ -37,7 +37,7 @@ pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), CliError> {
                 .await?;
             outln!("{:>6}  {:<24} CREATED", "ID", "NAME");
             for t in all {
-                outln!("{:>6}  {:<24} {}", t.id, t.name, utc(t.created_at.0));
+                outln!("{:>6}  {:<24} {}", t.id, t.name, utc::table(t.created_at.0));
             }
             Ok(())
         }

@@ -22,8 +22,6 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::civil::Civil;
-
 /// The line format for a log that is not a terminal.
 pub struct PlainLine;
 
@@ -91,7 +89,7 @@ fn write_timestamp(w: &mut impl Write, now: SystemTime) -> fmt::Result {
         if cached.0 != secs {
             cached.1.clear();
             let whole = i64::try_from(secs).unwrap_or(i64::MAX);
-            Civil::from_unix(whole).write(&mut cached.1, 'T')?;
+            crate::utc::write(&mut cached.1, whole, 'T')?;
             cached.0 = secs;
         }
         w.write_str(&cached.1)
