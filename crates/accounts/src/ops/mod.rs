@@ -5,6 +5,7 @@ mod admin;
 mod apply;
 mod apps;
 mod auth;
+mod listing;
 mod password;
 mod query;
 mod rules;

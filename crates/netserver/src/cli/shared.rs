@@ -5,6 +5,9 @@
 //! `NETSERVER_*` variables are read only by the subcommands that take the flag.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use accounts::Store;
 
 use clap::Args;
 
@@ -111,8 +114,14 @@ pub struct Resolved {
 impl Resolved {
     /// The domain service over the configured store, with the configured KDF and policy.
     pub async fn accounts(&self) -> Result<accounts::Accounts, CliError> {
-        let store = crate::wiring::open_store(&self.database, &self.file.store_options()?).await?;
+        let store = self.store().await?;
         self.domain(store)
+    }
+
+    /// The configured store, opened (and migrated) with the configured options.
+    pub async fn store(&self) -> Result<Arc<dyn Store>, CliError> {
+        let options = self.file.store_options()?;
+        Ok(crate::wiring::open_store(&self.database, &options).await?)
     }
 
     /// As [`Resolved::accounts`], for commands that only read: a SQLite file is opened
@@ -123,10 +132,8 @@ impl Resolved {
         self.domain(store)
     }
 
-    fn domain(
-        &self,
-        store: std::sync::Arc<dyn accounts::Store>,
-    ) -> Result<accounts::Accounts, CliError> {
+    /// The domain service over `store`, with the configured KDF and policy.
+    pub fn domain(&self, store: Arc<dyn Store>) -> Result<accounts::Accounts, CliError> {
         Ok(crate::wiring::domain(
             store,
             self.file.kdf()?,

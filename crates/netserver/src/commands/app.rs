@@ -1,4 +1,4 @@
-//! `netserver app add|list|revoke`: registered applications, straight on the store.
+//! `netserver app add|list|revoke`: registered applications.
 
 use accounts::{Accounts, TenantId, Timestamp};
 
@@ -34,9 +34,7 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), CliError> {
         }
         AppCommand::List => list(&accounts, tenant).await,
         AppCommand::Revoke { name } => {
-            let revoked = accounts
-                .revoke_app(tenant, &name, Timestamp::now())
-                .await?;
+            let revoked = accounts.revoke_app(tenant, &name, Timestamp::now()).await?;
             if revoked {
                 outln!(
                     "Revoked application '{}'; its token no longer works.",
@@ -54,10 +52,7 @@ pub async fn run(cfg: Resolved, cmd: AppCommand) -> Result<(), CliError> {
 }
 
 async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), CliError> {
-    let all = accounts
-        .store()
-        .list_apps(tenant)
-        .await?;
+    let all = accounts.list_apps(tenant).await?;
     outln!(
         "{:<24} {:<15} {:<20} REVOKED",
         "NAME",
@@ -65,7 +60,9 @@ async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), CliError> {
         "CREATED"
     );
     for app in all {
-        let revoked = app.revoked_at.map_or_else(|| "-".to_owned(), |t| utc::table(t.0));
+        let revoked = app
+            .revoked_at
+            .map_or_else(|| "-".to_owned(), |t| utc::table(t.0));
         outln!(
             "{:<24} {:<15} {:<20} {}",
             app.name,

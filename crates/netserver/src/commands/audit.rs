@@ -13,13 +13,12 @@ pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), CliError> {
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let accounts = cfg.accounts_read_only().await?;
     let tenant = cfg.tenant(&accounts).await?;
-    let store = accounts.store();
     let associate_id = match args.associate.as_deref() {
         Some(name) => {
             let name = name.trim();
-            let found = store.associate_by_name(tenant, name).await?;
-            let found = found
-                .ok_or_else(|| CliError::Failed(format!("no associate named '{name}'")))?;
+            let found = accounts.user_named(tenant, name).await?;
+            let found =
+                found.ok_or_else(|| CliError::Failed(format!("no associate named '{name}'")))?;
             Some(found.id)
         }
         None => None,
@@ -29,11 +28,11 @@ pub async fn run(cfg: Resolved, args: AuditArgs) -> Result<(), CliError> {
         associate_id,
         limit: args.limit,
     };
-    let events = store.audit_query(tenant, filter).await?;
+    let events = accounts.audit_trail(tenant, filter).await?;
     // The operator typed names: show names. Records keep ids (a name may be reused
     // after a retirement, an id never), so `--json` gives both.
-    let names: HashMap<i32, String> = store
-        .list_associates(tenant)
+    let names: HashMap<i32, String> = accounts
+        .list_users(tenant)
         .await?
         .into_iter()
         .map(|a| (a.id, a.name))
@@ -115,7 +114,11 @@ fn json_line(
 /// `--since`: seconds since the Unix epoch, or an RFC 3339 date-time.
 fn parse_since(text: &str) -> Result<Timestamp, CliError> {
     let text = text.trim();
-    match text.parse::<i64>().ok().or_else(|| utc::parse_rfc3339(text)) {
+    match text
+        .parse::<i64>()
+        .ok()
+        .or_else(|| utc::parse_rfc3339(text))
+    {
         Some(secs) => Ok(Timestamp(secs)),
         None => Err(CliError::Failed(format!(
             "--since: '{text}' is neither seconds since 1970 nor an RFC 3339 time"

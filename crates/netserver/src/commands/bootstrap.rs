@@ -77,11 +77,7 @@ pub async fn first_admin(cfg: &Resolved, accounts: &Accounts, url: &str) -> Resu
 }
 
 async fn store_is_empty(accounts: &Accounts) -> Result<bool, CliError> {
-    let n = accounts
-        .store()
-        .count_associates(DEFAULT_TENANT)
-        .await?;
-    Ok(n == 0)
+    Ok(accounts.user_count(DEFAULT_TENANT).await? == 0)
 }
 
 fn user_agent_on(cfg: &Resolved) -> Result<bool, CliError> {

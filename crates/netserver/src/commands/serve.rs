@@ -17,13 +17,13 @@ pub async fn run(cfg: Resolved) -> Result<(), CliError> {
     // The port first: one in use must stop `serve` before it creates or migrates a store
     // or prints an administrator's password.
     let listener = wiring::bind(&cfg.listen).await?;
-    let accounts = cfg.accounts().await?;
+    let store = cfg.store().await?;
+    let accounts = cfg.domain(store.clone())?;
     let bound = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     bootstrap::first_admin(&cfg, &accounts, &format!("http://{bound}")).await?;
-    let _sweeper =
-        wiring::spawn_sweeper(accounts.store().clone(), cfg.file.audit_retention_days()?);
+    let _sweeper = wiring::spawn_sweeper(store, cfg.file.audit_retention_days()?);
     let running = wiring::serve_on(listener, accounts, server_config)?;
     tracing::info!(address = %running.addr, database = %wiring::redact_url(&cfg.database), "netserver listening");
     // Installed before the line that says it is listening: a signal sent as soon as that

@@ -1,4 +1,4 @@
-//! `netserver tenant add|list`: the customers of an Online installation, straight on the store.
+//! `netserver tenant add|list`: the customers of an Online installation.
 
 use accounts::Timestamp;
 
@@ -13,9 +13,7 @@ pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), CliError> {
     };
     match cmd {
         TenantCommand::Add { name, .. } => {
-            let (tenant, admin, password) = accounts
-                .add_tenant(&name, Timestamp::now())
-                .await?;
+            let (tenant, admin, password) = accounts.add_tenant(&name, Timestamp::now()).await?;
             outln!("Created tenant '{}' (id {}).", tenant.name, tenant.id);
             outln!(
                 "Created its associate '{}' (id {}) with right admin-all.",
@@ -32,9 +30,7 @@ pub async fn run(cfg: Resolved, cmd: TenantCommand) -> Result<(), CliError> {
             Ok(())
         }
         TenantCommand::List { .. } => {
-            let all = accounts
-                .list_tenants()
-                .await?;
+            let all = accounts.list_tenants().await?;
             outln!("{:>6}  {:<24} CREATED", "ID", "NAME");
             for t in all {
                 outln!("{:>6}  {:<24} {}", t.id, t.name, utc::table(t.created_at.0));

@@ -1,4 +1,4 @@
-//! `netserver user add|list|retire|unlock`: administration straight on the store.
+//! `netserver user add|list|retire|unlock`: the associates of one tenant.
 
 use accounts::{parse_rights, AccountError, Accounts, NewUser, TenantId, Timestamp, UserType};
 
@@ -38,9 +38,7 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), CliError> {
                     Some(password::read(password_stdin, "Password: ", true)?)
                 },
             };
-            let created = accounts
-                .add_user(tenant, user, Timestamp::now())
-                .await?;
+            let created = accounts.add_user(tenant, user, Timestamp::now()).await?;
             outln!(
                 "Created associate '{}' with id {}.",
                 created.name,
@@ -51,9 +49,7 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), CliError> {
         UserCommand::List => list(&accounts, tenant).await,
         UserCommand::Unlock { name } => {
             let now = Timestamp::now();
-            let was = accounts
-                .unlock_user(tenant, &name, now)
-                .await?;
+            let was = accounts.unlock_user(tenant, &name, now).await?;
             let state = if was.lock.is_locked(now) {
                 "was locked; it may log in again"
             } else {
@@ -86,15 +82,16 @@ pub async fn run(cfg: Resolved, cmd: UserCommand) -> Result<(), CliError> {
 
 /// The name is not empty and not taken in the tenant (the store still refuses a clash
 /// that appears meanwhile).
-async fn check_name_free(accounts: &Accounts, tenant: TenantId, name: &str) -> Result<(), CliError> {
+async fn check_name_free(
+    accounts: &Accounts,
+    tenant: TenantId,
+    name: &str,
+) -> Result<(), CliError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AccountError::ArgumentMissing("name").into());
     }
-    let found = accounts
-        .store()
-        .associate_by_name(tenant, name)
-        .await?;
+    let found = accounts.user_named(tenant, name).await?;
     match found {
         Some(_) => Err(AccountError::AssociateNameTaken(name.to_owned()).into()),
         None => Ok(()),
@@ -102,10 +99,7 @@ async fn check_name_free(accounts: &Accounts, tenant: TenantId, name: &str) -> R
 }
 
 async fn list(accounts: &Accounts, tenant: TenantId) -> Result<(), CliError> {
-    let all = accounts
-        .store()
-        .list_associates(tenant)
-        .await?;
+    let all = accounts.list_users(tenant).await?;
     outln!(
         "{:>6}  {:<20} {:<24} {:<9} {:<8} RIGHTS",
         "ID",
