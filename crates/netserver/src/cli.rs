@@ -310,6 +310,17 @@ pub struct SoapArgs {
     pub app_token: Option<String>,
 }
 
+impl SoapArgs {
+    /// The envelope to speak.
+    pub fn version(&self) -> soap::SoapVersion {
+        if self.soap12 {
+            soap::SoapVersion::V12
+        } else {
+            soap::SoapVersion::V11
+        }
+    }
+}
+
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -5,23 +5,6 @@
 use accounts::Secret;
 use soap::{SoapVersion, SERVICES88_NS};
 
-/// Which envelope to speak.
-pub type Version = SoapVersion;
-
-pub trait FromFlag {
-    fn from_flag(soap12: bool) -> Self;
-}
-
-impl FromFlag for SoapVersion {
-    fn from_flag(soap12: bool) -> Self {
-        if soap12 {
-            SoapVersion::V12
-        } else {
-            SoapVersion::V11
-        }
-    }
-}
-
 /// The `ExceptionInfo` a server sent, or the fault it raised.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteError {
@@ -247,7 +230,7 @@ pub fn find_text(doc: &roxmltree::Document<'_>, local: &str) -> Option<String> {
 }
 
 /// The `ExceptionInfo` header, or a SOAP fault's reason, if the answer carries one.
-pub fn remote_error(doc: &roxmltree::Document<'_>) -> Option<RemoteError> {
+fn remote_error(doc: &roxmltree::Document<'_>) -> Option<RemoteError> {
     let info = doc
         .descendants()
         .find(|n| n.is_element() && n.tag_name().name() == "ExceptionInfo" && n.has_children());

@@ -1,7 +1,7 @@
 //! `netserver client login|change-password|set-password`: a SOAP client of a running server.
 
 use crate::cli::{CliError, ClientCommand};
-use crate::client::{Client, FromFlag, Version};
+use crate::client::Client;
 use crate::commands::password;
 use crate::output::outln;
 
@@ -14,7 +14,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), CliError> {
             soap,
         } => {
             let pw = password::read(password_stdin, "Password: ", false)?;
-            let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
+            let client = Client::new(&url, soap.version(), soap.app_token)?;
             match client.login(&user, &pw).await? {
                 Some(login) => {
                     eprintln!(
@@ -24,7 +24,9 @@ pub async fn run(cmd: ClientCommand) -> Result<(), CliError> {
                     outln!("{}", login.ticket.expose());
                     Ok(())
                 }
-                None => Err(CliError::from("log-in failed: unknown user or wrong password")),
+                None => Err(CliError::from(
+                    "log-in failed: unknown user or wrong password",
+                )),
             }
         }
         ClientCommand::ChangePassword {
@@ -35,7 +37,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), CliError> {
         } => {
             let old = password::read(password_stdin, "Current password: ", false)?;
             let new = password::read(password_stdin, "New password: ", !password_stdin)?;
-            let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
+            let client = Client::new(&url, soap.version(), soap.app_token)?;
             let answer = client
                 .change_own_password(&ticket.into(), &old, &new)
                 .await?;
@@ -49,7 +51,7 @@ pub async fn run(cmd: ClientCommand) -> Result<(), CliError> {
             soap,
         } => {
             let pw = password::read(password_stdin, "New password: ", !password_stdin)?;
-            let client = Client::new(&url, Version::from_flag(soap.soap12), soap.app_token)?;
+            let client = Client::new(&url, soap.version(), soap.app_token)?;
             let answer = client
                 .set_password(&ticket.into(), associate_id, &pw)
                 .await?;
@@ -63,6 +65,9 @@ fn report(answer: crate::client::BoolAnswer) -> Result<(), CliError> {
     outln!("Response: {}", answer.response);
     match answer.error {
         None => Ok(()),
-        Some(e) => Err(CliError::Failed(format!("{}: {}", e.exception_type, e.message))),
+        Some(e) => Err(CliError::Failed(format!(
+            "{}: {}",
+            e.exception_type, e.message
+        ))),
     }
 }

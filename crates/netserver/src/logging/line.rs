@@ -2,11 +2,11 @@
 //! colours (`2026-11-27T07:51:57.456313Z  INFO target: message key=value ...`), written
 //! with less work per line.
 //!
-//! Every SOAP call writes a line, and with the standard format the line cost as much as
-//! a tenth of the whole request: the date was worked out from the clock for every line,
-//! and every value went through the colour-aware padding machinery even when colours are
-//! off. Here the date and time to the second are kept per thread and redone only when
-//! the second changes, and values are written straight into the line.
+//! Every SOAP call writes a line, so a line must cost little next to the request (the
+//! standard formatter, which works out the date for every line and pads every value
+//! through its colour-aware machinery, measured about a tenth of one). The date and time
+//! to the second are kept per thread and redone only when the second changes, and values
+//! are written straight into the line.
 //!
 //! Control characters in the message and in `%`-formatted values are written escaped, so
 //! a value cannot start a line of its own; `?`-formatted strings are quoted and escaped

@@ -14,6 +14,4 @@ pub use domain::{accounts, domain};
 pub use open::{open_store, open_store_read_only};
 pub use redact::redact_url;
 pub use start::{bind, serve_on, start, Running};
-pub use sweeper::{
-    audit_cutoff, spawn_sweeper, sweep, sweep_audit, sweep_tickets, Swept, SWEEP_BATCH, SWEEP_EVERY,
-};
+pub use sweeper::{spawn_sweeper, sweep, sweep_audit, sweep_tickets, Swept, SWEEP_BATCH};

@@ -5,8 +5,9 @@
 use std::process::Stdio;
 
 use accounts::{Mode, Settings, Timestamp};
-use netserver::client::{Client, Version};
+use netserver::client::Client;
 use server::ServerConfig;
+use soap::SoapVersion;
 
 use crate::cli::{bootstrap_password, change_admin_password, err, out, serve_to, Env};
 use crate::helpers::*;
@@ -20,7 +21,7 @@ fn online(user_agent_enabled: bool) -> Settings {
 }
 
 fn client(app: &TestApp, token: Option<&str>) -> Client {
-    Client::new(&app.base, Version::V11, token.map(str::to_owned)).unwrap()
+    Client::new(&app.base, SoapVersion::V11, token.map(str::to_owned)).unwrap()
 }
 
 async fn register(app: &TestApp, name: &str, user_management: bool) -> String {

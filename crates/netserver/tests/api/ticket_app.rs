@@ -2,8 +2,9 @@
 //! application is refused when another application presents it.
 
 use accounts::{Mode, Settings, Timestamp};
-use netserver::client::{Client, Version};
+use netserver::client::Client;
 use server::ServerConfig;
+use soap::SoapVersion;
 
 use crate::helpers::*;
 
@@ -20,7 +21,7 @@ async fn register(app: &TestApp, name: &str, user_management: bool) -> (Client, 
         .await
         .unwrap();
     let token = token.expose().to_owned();
-    let client = Client::new(&app.base, Version::V11, Some(token.clone())).unwrap();
+    let client = Client::new(&app.base, SoapVersion::V11, Some(token.clone())).unwrap();
     (client, token)
 }
 
