@@ -9,8 +9,8 @@ use netserver::wiring;
 use server::ServerConfig;
 use store::conformance::AuditTrail;
 
-use crate::cli::{err, out, serve_to, Env};
 use crate::helpers::*;
+use crate::support::{err, out, serve_to, Env};
 
 /// Status, `X-Operation-Id` and body of one SOAP 1.1 call.
 async fn call(

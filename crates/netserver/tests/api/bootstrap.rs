@@ -6,7 +6,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 
-use crate::cli::{bootstrap_password, err, out, serve_to, Env};
+use crate::support::{bootstrap_password, err, out, serve_to, Env};
 
 /// Runs one printed `netserver client …` line (whose `--url` must be `url`), `ticket` for
 /// the ticket placeholder, and the file after `<` (if any) plus `stdin` as standard input.
@@ -155,7 +155,7 @@ fn on_a_terminal_the_password_is_shown_and_no_file_is_written() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut server = crate::cli::Server(child);
+    let mut server = crate::support::Server(child);
     let mut reader = BufReader::new(server.0.stdout.take().unwrap());
     let mut lines = Vec::new();
     loop {

@@ -2,7 +2,7 @@
 //! range, stores that cannot be opened as asked, closed pipes, repeated verbs, unhelpful
 //! errors and the help text.
 
-use crate::cli::{err, out, Env};
+use crate::support::{err, out, Env};
 
 /// Each numeric key out of its range stops `serve` before it touches the store, naming
 /// the key; the lowest accepted values start it.
@@ -113,7 +113,7 @@ fn a_read_only_store_serves_the_commands_that_only_read() {
     let run = |args: &[&str]| {
         let mut cmd = env.cmd();
         unprivileged(&env, &mut cmd);
-        crate::cli::run_with_stdin(cmd.args(args), "")
+        crate::support::run_with_stdin(cmd.args(args), "")
     };
     set_mode(env.dir.path(), 0o755);
     for (file_mode, dir_mode) in [(0o444, 0o555), (0o444, 0o777), (0o644, 0o555)] {
@@ -584,7 +584,7 @@ fn a_bad_log_filter_is_warned_about() {
             "NETSERVER_LOG='store=shouty' is not a log filter",
         ),
     ] {
-        let o = crate::cli::run_with_stdin(
+        let o = crate::support::run_with_stdin(
             env.cmd()
                 .env("NETSERVER_LOG", value)
                 .args(["serve", "--listen", &address]),
@@ -592,7 +592,7 @@ fn a_bad_log_filter_is_warned_about() {
         );
         assert!(err(&o).contains(expected), "{value}: {}", err(&o));
     }
-    let o = crate::cli::run_with_stdin(
+    let o = crate::support::run_with_stdin(
         env.cmd()
             .env("NETSERVER_LOG", "debug")
             .args(["serve", "--listen", &address]),
@@ -608,9 +608,10 @@ fn a_refusal_s_log_line_names_the_operation_id() {
     let env = Env::new();
     let log_path = env.dir.path().join("serve.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let (server, url, lines) = crate::cli::serve_to(&env, std::process::Stdio::from(log), "info");
-    let first = crate::cli::bootstrap_password(&env.password_file(), &lines);
-    let password = crate::cli::change_admin_password(&env, &url, &first, &[]);
+    let (server, url, lines) =
+        crate::support::serve_to(&env, std::process::Stdio::from(log), "info");
+    let first = crate::support::bootstrap_password(&env.password_file(), &lines);
+    let password = crate::support::change_admin_password(&env, &url, &first, &[]);
     let login = env.login(&url, "admin", &[], &password);
     assert!(login.status.success(), "{}", err(&login));
     let ticket = out(&login).trim().to_owned();

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 
 use store::testdb::TestDb;
 
-use crate::cli::{err, out, Env};
 use crate::helpers::{set_password_body, Answer, Node, NS, SOAP11};
+use crate::support::{err, out, Env};
 
 const CLIENTS: usize = 8;
 const PER_CLIENT: usize = 2;

@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 
 use accounts::Right;
 
-use crate::cli::{bootstrap_password, err, out, run_with_stdin, serve_to, Env};
 use crate::helpers::*;
+use crate::support::{bootstrap_password, err, out, run_with_stdin, serve_to, Env};
 
 const README: &str = include_str!("../../../../README.md");
 

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::cli::{err, serve_to, Env};
+use crate::support::{err, serve_to, Env};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)

@@ -11,8 +11,8 @@ use accounts::{
 use server::ServerConfig;
 use store::conformance::AuditTrail;
 
-use crate::cli::Env;
 use crate::helpers::*;
+use crate::support::Env;
 
 const PW: &str = "kestrel-harbour-7";
 

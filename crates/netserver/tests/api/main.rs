@@ -39,6 +39,7 @@ mod secrets;
 mod set_password;
 mod shutdown;
 mod store_copy;
+mod support;
 mod sweeper;
 mod tenant_get;
 mod tenants;

@@ -2,7 +2,7 @@
 //! (`ｂｏｓｓ` in fullwidth letters, `boſs` with a long s) cannot be added beside `boss`,
 //! and logging in with one reaches `boss` itself.
 
-use crate::cli::{err, out, serve_to, Env};
+use crate::support::{err, out, serve_to, Env};
 
 #[test]
 fn look_alike_names_are_refused_and_log_in_as_the_same_user() {

@@ -9,8 +9,8 @@ use accounts::DEFAULT_TENANT;
 use store::conformance::AuditTrail;
 use store::testdb::TestDb;
 
-use crate::cli::{bootstrap_password, change_admin_password, err, Env, Server};
 use crate::helpers::*;
+use crate::support::{bootstrap_password, change_admin_password, err, Env, Server};
 
 /// A `serve` process and the HTTP client that reaches it.
 struct Proc {

@@ -9,8 +9,8 @@ use netserver::client::Client;
 use server::ServerConfig;
 use soap::SoapVersion;
 
-use crate::cli::{bootstrap_password, change_admin_password, err, out, serve_to, Env};
 use crate::helpers::*;
+use crate::support::{bootstrap_password, change_admin_password, err, out, serve_to, Env};
 
 fn online(user_agent_enabled: bool) -> Settings {
     Settings {

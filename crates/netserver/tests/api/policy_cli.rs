@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use crate::cli::Env;
+use crate::support::Env;
 
 /// Runs the binary in a fresh directory whose configuration file holds `config`.
 fn run(config: &str, args: &[&str], stdin: &str) -> Output {

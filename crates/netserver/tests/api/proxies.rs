@@ -8,8 +8,8 @@ use accounts::{AuditEvent, Settings};
 use server::{ServerConfig, TrustedProxies};
 use store::conformance::AuditTrail;
 
-use crate::cli::{err, serve_to, Env};
 use crate::helpers::*;
+use crate::support::{err, serve_to, Env};
 
 const PW: &str = "kestrel-harbour-7";
 

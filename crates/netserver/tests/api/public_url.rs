@@ -3,8 +3,8 @@
 
 use server::{PublicUrl, ServerConfig};
 
-use crate::cli::{err, Env};
 use crate::helpers::*;
+use crate::support::{err, Env};
 
 async fn app() -> TestApp {
     let config = ServerConfig {

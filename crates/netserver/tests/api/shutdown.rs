@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 
-use crate::cli::{err, serve_to, Env};
 use crate::helpers::*;
+use crate::support::{err, serve_to, Env};
 
 const ADMIN_PW: &str = "storm-chief-secret-1";
 

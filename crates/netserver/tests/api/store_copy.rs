@@ -4,7 +4,7 @@
 
 use std::process::{Command, Output, Stdio};
 
-use crate::cli::{err, out, run_with_stdin, serve_command, serve_to, Env, Server};
+use crate::support::{err, out, run_with_stdin, serve_command, serve_to, Env, Server};
 
 const BOB_PW: &str = "b-secret-pw-1";
 const CAROL_PW: &str = "c-secret-pw-2";

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use accounts::{Accounts, CallContext, KdfParams, Secret, Settings, Timestamp};
 use netserver::wiring;
 
-use crate::cli::{err, serve_to, Env};
 use crate::helpers::*;
+use crate::support::{err, serve_to, Env};
 
 const BOB_PW: &str = "osprey-lantern-42";
 

@@ -4,8 +4,8 @@
 use accounts::{Mode, NewUser, Secret, Settings, TenantId, Timestamp, UserType};
 use server::ServerConfig;
 
-use crate::cli::{err, out, Env};
 use crate::helpers::*;
+use crate::support::{err, out, Env};
 
 /// A SOAP 1.1 call at `/{prefix}Remote/Services88/{agent}.svc` with optional headers.
 async fn call(
