@@ -20,6 +20,8 @@ mod settings;
 mod standing;
 mod store;
 mod tenant;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 mod ticket;
 mod time;
 mod unknown_tickets;
