@@ -10,6 +10,8 @@ mod password;
 mod query;
 mod rules;
 mod tenants;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
