@@ -8,9 +8,12 @@
 //! | `sqlite::memory:` (or `sqlite://:memory:`) | private in-memory SQLite database, gone when the store is dropped |
 //! | `postgres://USER[:PASSWORD]@HOST[:PORT]/DB` (or `postgresql://…`) | PostgreSQL database `DB`, which must exist |
 //!
-//! Each backend lives in its own module (`sqlite`, `postgres`) with its
-//! own forward-only migrations. Every backend must pass the same [`conformance`] suite,
-//! which talks only to `Arc<dyn Store>`.
+//! Each backend lives in its own module (`sqlite`, `postgres`) with its own forward-only
+//! migrations, connection handling and dialect. What does not depend on the backend is
+//! written once: the tables' columns and row codecs (`schema`), the statement layer the
+//! backends implement (`sql`), and every query and multi-statement flow (`queries`).
+//! Every backend must pass the same [`conformance`] suite, which talks only to
+//! `Arc<dyn Store>`.
 //!
 //! [`copy`] moves a whole installation between stores (`netserver store copy`): bulk,
 //! table-level work that has no place in the request path's `Store` traits.
@@ -33,6 +36,9 @@ mod error;
 mod location;
 mod name_fold;
 mod postgres;
+mod queries;
+mod schema;
+mod sql;
 mod sqlite;
 // Test support, as `conformance`: fails loudly (panics) rather than skip silently in CI.
 #[doc(hidden)]

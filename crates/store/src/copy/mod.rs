@@ -4,8 +4,8 @@
 //! This is table-level bulk work, so it lives here beside the backends and not in
 //! `accounts::Store`, whose methods serve requests one associate at a time. The pieces:
 //!
-//! - [`rows`]: a backend-neutral row model, one struct per table with every column as
-//!   stored;
+//! - [`rows`]: a backend-neutral row model, a row holding every column of its table's
+//!   schema as stored;
 //! - `sqlite` and `postgres`: each backend's dump (batches of rows in id order, from one
 //!   read snapshot) and load (batched inserts into one write transaction, identity
 //!   sequences set past the highest copied id, row counts);
@@ -17,7 +17,6 @@
 //! Tickets are copied only on request ([`Options::with_tickets`]): by default users log
 //! in again on the new store.
 
-mod decode;
 mod error;
 mod postgres;
 pub mod rows;
@@ -26,9 +25,7 @@ mod sqlite;
 use std::path::Path;
 
 pub use error::{CopyError, Mismatch, Side};
-pub use rows::{
-    AppRow, AssociateRow, AuditRow, Batch, Everything, HistoryRow, Table, TenantRow, TicketRow,
-};
+pub use rows::{Batch, Everything, Row, Table};
 
 use crate::location::{self, Location};
 use postgres::PgDb;

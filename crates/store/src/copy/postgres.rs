@@ -3,29 +3,26 @@
 //! As a source the connection holds one `REPEATABLE READ READ ONLY` transaction, so the
 //! copy reads one consistent snapshot. As a target it holds one transaction for the whole
 //! copy; if the connection goes away before [`PgDb::commit`], PostgreSQL rolls it back.
-//! Rows are written a batch per statement, each column sent as one array parameter and
+//! Rows are written a batch per statement, each column sent as one array parameter of
+//! the column's kind (`bigint[]`, `integer[]`, `boolean[]`, `text[]`, `bytea[]`) and
 //! expanded with `unnest`, which costs one round trip per batch however wide it is.
 
 use std::str::FromStr;
 
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, Config, Row};
+use tokio_postgres::{Client, Config};
 
-use super::decode::{empty, push, Column, SourceRow};
 use super::error::{CopyError, Side};
-use super::rows::{
-    After, AppRow, AssociateRow, AuditRow, Batch, HistoryRow, Table, TenantRow, TicketRow,
-};
+use super::rows::{select_sql, upsert_suffix, After, Batch, Row, Table};
 use crate::error::OpenError;
+use crate::postgres::error::describe;
 use crate::postgres::pool;
-use crate::postgres::rows::describe;
+use crate::sql::{Ty, Value};
 
 pub(crate) struct PgDb {
     client: Client,
     side: Side,
 }
-
-type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 
 /// The parsed connection settings of a URL, with the store's connect timeout unless the
 /// URL sets one. Statements have no deadline: a large copy takes as long as it takes.
@@ -177,194 +174,124 @@ impl PgDb {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = match &after {
             After::Start => {
-                let sql = table.select_sql(&after, "", "$1");
+                let sql = select_sql(table, &after, "", "$1");
                 self.client.query(&sql, &[&limit]).await
             }
             After::Id(id) => {
-                let sql = table.select_sql(&after, "$1::bigint", "$2");
+                let sql = select_sql(table, &after, "$1::bigint", "$2");
                 self.client.query(&sql, &[id, &limit]).await
             }
             After::Text(text) => {
-                let sql = table.select_sql(&after, "$1::text", "$2");
+                let sql = select_sql(table, &after, "$1::text", "$2");
                 self.client.query(&sql, &[text, &limit]).await
             }
         }
         .map_err(read_error)?;
-        decode(table, &rows)
-    }
-
-    pub(crate) async fn write(&self, batch: Batch) -> Result<(), CopyError> {
-        let table = batch.table();
-        match &batch {
-            Batch::Tenants(rows) => self.write_tenants(rows).await,
-            Batch::Associates(rows) => self.write_associates(rows).await,
-            Batch::PasswordHistory(rows) => self.write_history(rows).await,
-            Batch::Apps(rows) => self.write_apps(rows).await,
-            Batch::Audit(rows) => self.write_audit(rows).await,
-            Batch::Tickets(rows) => self.write_tickets(rows).await,
-        }
-        .map_err(|e| CopyError::Write {
-            table,
-            detail: describe(&e),
-        })
+        let rows = rows
+            .iter()
+            .map(|r| Row::read(table, r))
+            .collect::<Result<_, _>>()?;
+        Ok(Batch::new(table, rows))
     }
 
     /// `INSERT … SELECT * FROM unnest($1::type[], …)` with one array per column.
-    async fn insert(
-        &self,
-        table: Table,
-        types: &[&str],
-        suffix: &str,
-        params: Params<'_>,
-    ) -> Result<(), tokio_postgres::Error> {
-        let arrays: Vec<String> = types
-            .iter()
-            .enumerate()
-            .map(|(i, ty)| format!("${}::{ty}[]", i + 1))
-            .collect();
+    pub(crate) async fn write(&self, batch: Batch) -> Result<(), CopyError> {
+        let table = batch.table();
+        let mut arrays = Vec::new();
+        let mut types = Vec::new();
+        for (i, column) in table.columns().iter().enumerate() {
+            arrays.push(column_array(&batch, i, column.ty)?);
+            types.push(format!("${}::{}[]", i + 1, sql_type(column.ty)));
+        }
         let sql = format!(
-            "INSERT INTO {table} ({}) SELECT * FROM unnest({}){suffix}",
-            table.columns().join(", "),
-            arrays.join(", ")
+            "INSERT INTO {table} ({}) SELECT * FROM unnest({}){}",
+            table.column_list(),
+            types.join(", "),
+            upsert_suffix(table)
         );
-        self.client.execute(&sql, params).await.map(|_| ())
-    }
-
-    async fn write_tenants(&self, rows: &[TenantRow]) -> Result<(), tokio_postgres::Error> {
-        let id: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let name: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-        let key: Vec<&str> = rows.iter().map(|r| r.name_key.as_str()).collect();
-        let created: Vec<i64> = rows.iter().map(|r| r.created_at).collect();
-        // The default tenant that migrations create is overwritten by the source's.
-        self.insert(
-            Table::Tenants,
-            &["bigint", "text", "text", "bigint"],
-            " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, \
-             name_key = EXCLUDED.name_key, created_at = EXCLUDED.created_at",
-            &[&id, &name, &key, &created],
-        )
-        .await
-    }
-
-    async fn write_associates(&self, rows: &[AssociateRow]) -> Result<(), tokio_postgres::Error> {
-        let id: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        let tenant: Vec<i64> = rows.iter().map(|r| r.tenant_id).collect();
-        let name: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-        let key: Vec<&str> = rows.iter().map(|r| r.name_key.as_str()).collect();
-        let full: Vec<&str> = rows.iter().map(|r| r.full_name.as_str()).collect();
-        let ty: Vec<&str> = rows.iter().map(|r| r.user_type.as_str()).collect();
-        let rights: Vec<&str> = rows.iter().map(|r| r.rights.as_str()).collect();
-        let retired: Vec<bool> = rows.iter().map(|r| r.retired).collect();
-        let hash: Vec<Option<&str>> = rows.iter().map(|r| r.password_hash.as_deref()).collect();
-        let created: Vec<Option<i64>> = rows.iter().map(|r| r.created_at).collect();
-        let must: Vec<bool> = rows.iter().map(|r| r.must_change).collect();
-        let failed: Vec<i32> = rows.iter().map(|r| r.failed_logins).collect();
-        let first: Vec<Option<i64>> = rows.iter().map(|r| r.first_failure_at).collect();
-        let locked: Vec<Option<i64>> = rows.iter().map(|r| r.locked_until).collect();
-        self.insert(
-            Table::Associates,
-            &[
-                "integer", "bigint", "text", "text", "text", "text", "text", "boolean", "text",
-                "bigint", "boolean", "integer", "bigint", "bigint",
-            ],
-            "",
-            &[
-                &id, &tenant, &name, &key, &full, &ty, &rights, &retired, &hash, &created, &must,
-                &failed, &first, &locked,
-            ],
-        )
-        .await
-    }
-
-    async fn write_history(&self, rows: &[HistoryRow]) -> Result<(), tokio_postgres::Error> {
-        let id: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let associate: Vec<i32> = rows.iter().map(|r| r.associate_id).collect();
-        let hash: Vec<&str> = rows.iter().map(|r| r.password_hash.as_str()).collect();
-        let replaced: Vec<i64> = rows.iter().map(|r| r.replaced_at).collect();
-        self.insert(
-            Table::PasswordHistory,
-            &["bigint", "integer", "text", "bigint"],
-            "",
-            &[&id, &associate, &hash, &replaced],
-        )
-        .await
-    }
-
-    async fn write_apps(&self, rows: &[AppRow]) -> Result<(), tokio_postgres::Error> {
-        let id: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let tenant: Vec<i64> = rows.iter().map(|r| r.tenant_id).collect();
-        let name: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-        let key: Vec<&str> = rows.iter().map(|r| r.name_key.as_str()).collect();
-        let digest: Vec<&[u8]> = rows.iter().map(|r| r.digest.as_slice()).collect();
-        let um: Vec<bool> = rows.iter().map(|r| r.user_management).collect();
-        let created: Vec<i64> = rows.iter().map(|r| r.created_at).collect();
-        let revoked: Vec<Option<i64>> = rows.iter().map(|r| r.revoked_at).collect();
-        self.insert(
-            Table::Apps,
-            &[
-                "bigint", "bigint", "text", "text", "bytea", "boolean", "bigint", "bigint",
-            ],
-            "",
-            &[&id, &tenant, &name, &key, &digest, &um, &created, &revoked],
-        )
-        .await
-    }
-
-    async fn write_audit(&self, rows: &[AuditRow]) -> Result<(), tokio_postgres::Error> {
-        let id: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let tenant: Vec<i64> = rows.iter().map(|r| r.tenant_id).collect();
-        let at: Vec<i64> = rows.iter().map(|r| r.at).collect();
-        let actor: Vec<Option<i32>> = rows.iter().map(|r| r.actor).collect();
-        let target: Vec<Option<i32>> = rows.iter().map(|r| r.target).collect();
-        let op: Vec<&str> = rows.iter().map(|r| r.operation.as_str()).collect();
-        let outcome: Vec<&str> = rows.iter().map(|r| r.outcome.as_str()).collect();
-        let client: Vec<Option<&str>> = rows.iter().map(|r| r.client.as_deref()).collect();
-        let app: Vec<Option<&str>> = rows.iter().map(|r| r.app.as_deref()).collect();
-        let op_id: Vec<Option<&str>> = rows.iter().map(|r| r.operation_id.as_deref()).collect();
-        self.insert(
-            Table::Audit,
-            &[
-                "bigint", "bigint", "bigint", "integer", "integer", "text", "text", "text", "text",
-                "text",
-            ],
-            "",
-            &[
-                &id, &tenant, &at, &actor, &target, &op, &outcome, &client, &app, &op_id,
-            ],
-        )
-        .await
-    }
-
-    async fn write_tickets(&self, rows: &[TicketRow]) -> Result<(), tokio_postgres::Error> {
-        let id: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        let digest: Vec<&[u8]> = rows.iter().map(|r| r.digest.as_slice()).collect();
-        let associate: Vec<i32> = rows.iter().map(|r| r.associate_id).collect();
-        let created: Vec<i64> = rows.iter().map(|r| r.created_at).collect();
-        let expires: Vec<i64> = rows.iter().map(|r| r.expires_at).collect();
-        let app: Vec<Option<i64>> = rows.iter().map(|r| r.app_id).collect();
-        self.insert(
-            Table::Tickets,
-            &["text", "bytea", "integer", "bigint", "bigint", "bigint"],
-            "",
-            &[&id, &digest, &associate, &created, &expires, &app],
-        )
-        .await
+        let params: Vec<&(dyn ToSql + Sync)> = arrays.iter().map(|a| a.as_ref()).collect();
+        self.client
+            .execute(&sql, &params)
+            .await
+            .map(|_| ())
+            .map_err(|e| CopyError::Write {
+                table,
+                detail: describe(&e),
+            })
     }
 }
 
-impl SourceRow for Row {
-    fn col<T: Column>(&self, table: Table, idx: usize) -> Result<T, CopyError> {
-        self.try_get(idx).map_err(|_| CopyError::Read {
-            table,
-            detail: format!("cannot decode column {}", table.column(idx)),
-        })
+/// The array type that carries a column of kind `ty`.
+fn sql_type(ty: Ty) -> &'static str {
+    match ty {
+        Ty::Int => "bigint",
+        Ty::Int32 => "integer",
+        Ty::Bool => "boolean",
+        Ty::Text => "text",
+        Ty::Blob => "bytea",
     }
 }
 
-fn decode(table: Table, rows: &[Row]) -> Result<Batch, CopyError> {
-    let mut batch = empty(table);
-    for r in rows {
-        push(&mut batch, r)?;
-    }
-    Ok(batch)
+/// Column `idx` of every row of `batch`, as one array parameter of the column's kind.
+fn column_array(
+    batch: &Batch,
+    idx: usize,
+    ty: Ty,
+) -> Result<Box<dyn ToSql + Sync + '_>, CopyError> {
+    let table = batch.table();
+    let mismatch = || CopyError::Write {
+        table,
+        detail: format!(
+            "column {} holds a value of another kind or range",
+            table.column(idx)
+        ),
+    };
+    let cells = batch.rows().iter().map(|r| r.values().get(idx));
+    Ok(match ty {
+        Ty::Int => Box::new(
+            cells
+                .map(|v| match v {
+                    Some(Value::Int(v)) => Ok(Some(*v)),
+                    Some(Value::Null) => Ok(None),
+                    _ => Err(mismatch()),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Ty::Int32 => Box::new(
+            cells
+                .map(|v| match v {
+                    Some(Value::Int(v)) => i32::try_from(*v).map(Some).map_err(|_| mismatch()),
+                    Some(Value::Null) => Ok(None),
+                    _ => Err(mismatch()),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Ty::Bool => Box::new(
+            cells
+                .map(|v| match v {
+                    Some(Value::Bool(v)) => Ok(Some(*v)),
+                    Some(Value::Null) => Ok(None),
+                    _ => Err(mismatch()),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Ty::Text => Box::new(
+            cells
+                .map(|v| match v {
+                    Some(Value::Text(v)) => Ok(Some(v.as_ref())),
+                    Some(Value::Null) => Ok(None),
+                    _ => Err(mismatch()),
+                })
+                .collect::<Result<Vec<Option<&str>>, _>>()?,
+        ),
+        Ty::Blob => Box::new(
+            cells
+                .map(|v| match v {
+                    Some(Value::Blob(v)) => Ok(Some(v.as_ref())),
+                    Some(Value::Null) => Ok(None),
+                    _ => Err(mismatch()),
+                })
+                .collect::<Result<Vec<Option<&[u8]>>, _>>()?,
+        ),
+    })
 }

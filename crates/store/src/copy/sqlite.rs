@@ -10,13 +10,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection};
 
-use super::decode::{empty, push, Column, SourceRow};
 use super::error::{CopyError, Side};
-use super::rows::{After, Batch, Table};
+use super::rows::{select_sql, upsert_suffix, After, Batch, Row, Table};
+use crate::sqlite::error::describe;
 use crate::sqlite::pool;
-use crate::sqlite::rows::describe;
 
 pub(crate) struct SqliteDb {
     conn: Arc<Mutex<Connection>>,
@@ -185,7 +184,7 @@ fn read(c: &Connection, table: Table, after: &After, limit: usize) -> Result<Bat
         table,
         detail: describe(&e),
     };
-    let sql = table.select_sql(after, "?1", "?2");
+    let sql = select_sql(table, after, "?1", "?2");
     let mut stmt = c.prepare_cached(&sql).map_err(read_error)?;
     let key = match after {
         After::Start => Value::Null,
@@ -195,39 +194,25 @@ fn read(c: &Connection, table: Table, after: &After, limit: usize) -> Result<Bat
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     // From the start the statement has no `?1`; SQLite still numbers the limit `?2`.
     let mut rows = stmt.query(params![key, limit]).map_err(read_error)?;
-    let mut batch = empty(table);
+    let mut read = Vec::new();
     while let Some(row) = rows.next().map_err(read_error)? {
-        push(&mut batch, row)?;
+        read.push(Row::read(table, row)?);
     }
-    Ok(batch)
-}
-
-impl SourceRow for Row<'_> {
-    fn col<T: Column>(&self, table: Table, idx: usize) -> Result<T, CopyError> {
-        self.get(idx).map_err(|e| CopyError::Read {
-            table,
-            detail: format!("column {}: {}", table.column(idx), describe(&e)),
-        })
-    }
+    Ok(Batch::new(table, read))
 }
 
 /// `INSERT` of one row with `?N` placeholders; the default tenant that migrations create
 /// is overwritten by the source's.
 fn insert_sql(table: Table) -> String {
-    let columns = table.columns();
-    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    let mut sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({})",
-        columns.join(", "),
-        placeholders.join(", ")
-    );
-    if table == Table::Tenants {
-        sql.push_str(
-            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-             name_key = excluded.name_key, created_at = excluded.created_at",
-        );
-    }
-    sql
+    let placeholders: Vec<String> = (1..=table.columns().len())
+        .map(|i| format!("?{i}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({}){}",
+        table.column_list(),
+        placeholders.join(", "),
+        upsert_suffix(table)
+    )
 }
 
 fn write(c: &Connection, batch: &Batch) -> Result<(), CopyError> {
@@ -237,87 +222,9 @@ fn write(c: &Connection, batch: &Batch) -> Result<(), CopyError> {
         detail: describe(&e),
     };
     let mut stmt = c.prepare_cached(&insert_sql(table)).map_err(write_error)?;
-    let mut insert = |params: &[&dyn rusqlite::ToSql]| -> Result<(), CopyError> {
-        stmt.execute(params).map(|_| ()).map_err(write_error)
-    };
-    match batch {
-        Batch::Tenants(rows) => {
-            for r in rows {
-                insert(params![r.id, r.name, r.name_key, r.created_at])?;
-            }
-        }
-        Batch::Associates(rows) => {
-            for r in rows {
-                insert(params![
-                    r.id,
-                    r.tenant_id,
-                    r.name,
-                    r.name_key,
-                    r.full_name,
-                    r.user_type,
-                    r.rights,
-                    r.retired,
-                    r.password_hash,
-                    r.created_at,
-                    r.must_change,
-                    r.failed_logins,
-                    r.first_failure_at,
-                    r.locked_until
-                ])?;
-            }
-        }
-        Batch::PasswordHistory(rows) => {
-            for r in rows {
-                insert(params![
-                    r.id,
-                    r.associate_id,
-                    r.password_hash,
-                    r.replaced_at
-                ])?;
-            }
-        }
-        Batch::Apps(rows) => {
-            for r in rows {
-                insert(params![
-                    r.id,
-                    r.tenant_id,
-                    r.name,
-                    r.name_key,
-                    r.digest,
-                    r.user_management,
-                    r.created_at,
-                    r.revoked_at
-                ])?;
-            }
-        }
-        Batch::Audit(rows) => {
-            for r in rows {
-                insert(params![
-                    r.id,
-                    r.tenant_id,
-                    r.at,
-                    r.actor,
-                    r.target,
-                    r.operation,
-                    r.outcome,
-                    r.client,
-                    r.app,
-                    r.operation_id
-                ])?;
-            }
-        }
-        Batch::Tickets(rows) => {
-            for r in rows {
-                insert(params![
-                    r.id,
-                    r.digest,
-                    r.associate_id,
-                    r.created_at,
-                    r.expires_at,
-                    r.app_id
-                ])?;
-            }
-        }
+    for row in batch.rows() {
+        stmt.execute(rusqlite::params_from_iter(row.values()))
+            .map_err(write_error)?;
     }
     Ok(())
 }

@@ -7,8 +7,8 @@
 
 use tokio_postgres::Client;
 
+use super::error::describe;
 use super::name_fold;
-use super::rows::describe;
 use crate::error::OpenError;
 
 /// The migrations in order: (version, SQL). Never edit or reorder a released one, append

@@ -1,21 +1,23 @@
 //! `Store` on PostgreSQL (tokio-postgres, no TLS).
 //!
 //! The database named by the URL must exist; its schema is created and migrated on open
-//! (`migrate`). Queries (`queries`) run on a small pool of connections (`pool`) opened on
-//! demand. Many server nodes may share one database: every multi-statement write is one
+//! (`migrate`). The shared queries (`crate::queries`) run on a small pool of connections
+//! (`pool`) opened on demand, each keeping its prepared statements (`dialect`). Many server nodes may share one database: every multi-statement write is one
 //! transaction and read-modify-write sequences lock their row.
 //!
 //! Every operation runs under a deadline (`StoreOptions::timeout`) that covers waiting for a
 //! pooled connection, connecting and the statements: when the database is down, unreachable
 //! or stalled, the caller gets `StoreError::Unavailable` in bounded time instead of hanging,
-//! and the connection involved is discarded. Nothing is cached across requests, so when the
-//! database returns the next operation simply opens a new connection.
+//! and the connection involved is discarded, with the statements prepared on it. Nothing
+//! else is kept across requests, so when the database returns the next operation simply
+//! opens a new connection.
 
+mod dialect;
+pub(crate) mod error;
 mod migrate;
 mod name_fold;
 pub(crate) mod pool;
-mod queries;
-pub(crate) mod rows;
+mod value;
 
 use std::fmt;
 use std::future::Future;
@@ -32,9 +34,10 @@ use async_trait::async_trait;
 use tokio_postgres::Config;
 
 use crate::error::OpenError;
+use crate::queries;
 use crate::StoreOptions;
+use error::describe;
 use pool::Pool;
-use rows::describe;
 
 pub struct PostgresStore {
     pool: Pool,
@@ -110,7 +113,7 @@ impl PostgresStore {
 #[async_trait]
 impl Readiness for PostgresStore {
     async fn ping(&self) -> Result<(), StoreError> {
-        with_conn!(self, "ping", |c| queries::ping(&mut c))
+        with_conn!(self, "ping", |c| dialect::ping(&mut c.client))
     }
 }
 
@@ -118,18 +121,21 @@ impl Readiness for PostgresStore {
 impl TenantStore for PostgresStore {
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
         with_conn!(self, "tenant by name", |c| queries::tenant_by_name(
-            &c, name
+            &mut c.db(),
+            name
         ))
     }
 
     async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError> {
         with_conn!(self, "insert tenant", |c| queries::insert_tenant(
-            &c, name, created_at
+            &mut c.db(),
+            name,
+            created_at
         ))
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        with_conn!(self, "list tenants", |c| queries::list_tenants(&c))
+        with_conn!(self, "list tenants", |c| queries::list_tenants(&mut c.db()))
     }
 }
 
@@ -137,7 +143,8 @@ impl TenantStore for PostgresStore {
 impl DirectoryStore for PostgresStore {
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
         with_conn!(self, "associate by id", |c| queries::associate_by_id(
-            &c, id
+            &mut c.db(),
+            id
         ))
     }
 
@@ -147,32 +154,37 @@ impl DirectoryStore for PostgresStore {
         name: &str,
     ) -> Result<Option<Associate>, StoreError> {
         with_conn!(self, "associate by name", |c| queries::associate_by_name(
-            &c, tenant, name
+            &mut c.db(),
+            tenant,
+            name
         ))
     }
 
     async fn list_associates(&self, tenant: TenantId) -> Result<Vec<Associate>, StoreError> {
         with_conn!(self, "list associates", |c| queries::list_associates(
-            &c, tenant
+            &mut c.db(),
+            tenant
         ))
     }
 
     async fn count_associates(&self, tenant: TenantId) -> Result<u64, StoreError> {
         with_conn!(self, "count associates", |c| queries::count_associates(
-            &c, tenant
+            &mut c.db(),
+            tenant
         ))
     }
 
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
         with_conn!(self, "insert associate", |c| queries::insert_associate(
-            &c, &new
+            &mut c.db(),
+            &new
         ))
     }
 
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError> {
-        with_conn!(self, "retire associate", |c| queries::retire_associate(
-            &mut c, id
-        ))
+        with_conn!(self, "retire associate", |c| async {
+            queries::retire_associate(c.begin().await?, id).await
+        })
     }
 }
 
@@ -180,13 +192,13 @@ impl DirectoryStore for PostgresStore {
 impl CredentialStore for PostgresStore {
     async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
         with_conn!(self, "update password hash", |c| {
-            queries::update_password_hash(&c, id, hash)
+            queries::update_password_hash(&mut c.db(), id, hash)
         })
     }
 
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError> {
         with_conn!(self, "commit password change", |c| {
-            queries::commit_password_change(&mut c, &change)
+            async { queries::commit_password_change(c.begin().await?, &change).await }
         })
     }
 
@@ -196,7 +208,9 @@ impl CredentialStore for PostgresStore {
         limit: u32,
     ) -> Result<Vec<String>, StoreError> {
         with_conn!(self, "password history", |c| queries::password_history(
-            &c, id, limit
+            &mut c.db(),
+            id,
+            limit
         ))
     }
 
@@ -207,7 +221,7 @@ impl CredentialStore for PostgresStore {
         settings: &LockoutSettings,
     ) -> Result<Option<FailureRecorded>, StoreError> {
         with_conn!(self, "record login failure", |c| {
-            queries::record_login_failure(&mut c, id, now, settings)
+            async { queries::record_login_failure(c.begin().await?, id, now, settings).await }
         })
     }
 
@@ -220,13 +234,16 @@ impl CredentialStore for PostgresStore {
         event: AuditEvent,
     ) -> Result<Option<FailureRecorded>, StoreError> {
         with_conn!(self, "record refused log-in", |c| {
-            queries::record_refused_login(&mut c, id, now, settings, locked, event)
+            async {
+                queries::record_refused_login(c.begin().await?, id, now, settings, locked, event)
+                    .await
+            }
         })
     }
 
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError> {
         with_conn!(self, "clear login failures", |c| {
-            queries::clear_login_failures(&c, id)
+            queries::clear_login_failures(&mut c.db(), id)
         })
     }
 }
@@ -235,23 +252,26 @@ impl CredentialStore for PostgresStore {
 impl TicketStore for PostgresStore {
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
         with_conn!(self, "insert ticket", |c| queries::insert_ticket(
-            &c, &ticket
+            &mut c.db(),
+            &ticket
         ))
     }
 
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError> {
-        with_conn!(self, "ticket", |c| queries::ticket(&c, id))
+        with_conn!(self, "ticket", |c| queries::ticket(&mut c.db(), id))
     }
 
     async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError> {
         with_conn!(self, "renew ticket", |c| queries::renew_ticket(
-            &c, id, expires_at
+            &mut c.db(),
+            id,
+            expires_at
         ))
     }
 
     async fn purge_expired_tickets(&self, now: Timestamp, limit: u32) -> Result<u64, StoreError> {
         with_conn!(self, "purge expired tickets", |c| {
-            queries::purge_expired_tickets(&c, now, limit)
+            queries::purge_expired_tickets(&mut c.db(), now, limit)
         })
     }
 }
@@ -259,17 +279,24 @@ impl TicketStore for PostgresStore {
 #[async_trait]
 impl AppStore for PostgresStore {
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError> {
-        with_conn!(self, "insert app", |c| queries::insert_app(&c, &app))
+        with_conn!(self, "insert app", |c| queries::insert_app(
+            &mut c.db(),
+            &app
+        ))
     }
 
     async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError> {
         with_conn!(self, "app by digest", |c| queries::app_by_digest(
-            &c, digest
+            &mut c.db(),
+            digest
         ))
     }
 
     async fn list_apps(&self, tenant: TenantId) -> Result<Vec<AppRecord>, StoreError> {
-        with_conn!(self, "list apps", |c| queries::list_apps(&c, tenant))
+        with_conn!(self, "list apps", |c| queries::list_apps(
+            &mut c.db(),
+            tenant
+        ))
     }
 
     async fn revoke_app(
@@ -279,7 +306,10 @@ impl AppStore for PostgresStore {
         at: Timestamp,
     ) -> Result<bool, StoreError> {
         with_conn!(self, "revoke app", |c| queries::revoke_app(
-            &c, tenant, name, at
+            &mut c.db(),
+            tenant,
+            name,
+            at
         ))
     }
 }
@@ -287,7 +317,10 @@ impl AppStore for PostgresStore {
 #[async_trait]
 impl AuditStore for PostgresStore {
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
-        with_conn!(self, "record audit", |c| queries::record_audit(&c, &event))
+        with_conn!(self, "record audit", |c| queries::record_audit(
+            &mut c.db(),
+            &event
+        ))
     }
 
     async fn audit_query(
@@ -296,13 +329,17 @@ impl AuditStore for PostgresStore {
         filter: AuditFilter,
     ) -> Result<Vec<AuditEvent>, StoreError> {
         with_conn!(self, "audit query", |c| queries::audit_query(
-            &c, tenant, &filter
+            &mut c.db(),
+            tenant,
+            &filter
         ))
     }
 
     async fn purge_audit_before(&self, before: Timestamp, limit: u32) -> Result<u64, StoreError> {
         with_conn!(self, "purge audit before", |c| queries::purge_audit_before(
-            &c, before, limit
+            &mut c.db(),
+            before,
+            limit
         ))
     }
 }

@@ -3,7 +3,7 @@
 
 use tokio_postgres::Transaction;
 
-use super::rows::describe;
+use super::error::describe;
 use crate::name_fold::{parked_key, plan, select, Named, TABLES};
 
 /// The version of `0003_name_fold.sql`, after whose SQL this step runs.

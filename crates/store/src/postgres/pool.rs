@@ -1,5 +1,5 @@
-//! A small pool of PostgreSQL connections: at most `max` clients, opened on demand and
-//! reused. A checked-out [`Conn`] is used by one task at a time, so a transaction never
+//! A small pool of PostgreSQL connections: at most `max` sessions (a client and the
+//! statements prepared on it), opened on demand and reused. A checked-out [`Conn`] is used by one task at a time, so a transaction never
 //! interleaves with another task's statements; it goes back to the pool when dropped
 //! (unless the connection broke, or the work using it was abandoned before it finished,
 //! then it is forgotten and the next checkout opens a new one).
@@ -12,7 +12,8 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::{Client, Config, NoTls};
 
-use super::rows::describe;
+use super::dialect::Session;
+use super::error::describe;
 use crate::error::OpenError;
 
 /// Connections per store (per server node).
@@ -20,12 +21,12 @@ pub(crate) const MAX_CONNECTIONS: usize = 8;
 
 pub(crate) struct Pool {
     config: Config,
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<Session>>,
     permits: Semaphore,
 }
 
 pub(crate) struct Conn<'a> {
-    client: Option<Client>,
+    session: Option<Session>,
     /// Set by [`Conn::finished`]: only then may the client serve another task.
     reusable: bool,
     pool: &'a Pool,
@@ -78,7 +79,7 @@ impl Pool {
     pub(crate) fn new(config: Config, first: Client, max: usize) -> Pool {
         Pool {
             config,
-            idle: Mutex::new(vec![first]),
+            idle: Mutex::new(vec![Session::new(first)]),
             permits: Semaphore::new(max.max(1)),
         }
     }
@@ -93,13 +94,13 @@ impl Pool {
         let reused = loop {
             let next = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
             match next {
-                Some(client) if client.is_closed() => continue,
+                Some(session) if session.client.is_closed() => continue,
                 other => break other,
             }
         };
-        let client = match reused {
-            Some(client) => client,
-            None => connect(&self.config).await.map_err(|e| {
+        let session = match reused {
+            Some(session) => session,
+            None => connect(&self.config).await.map(Session::new).map_err(|e| {
                 StoreError::Unavailable(format!(
                     "connect to PostgreSQL at {}: {}",
                     address(&self.config),
@@ -108,7 +109,7 @@ impl Pool {
             })?,
         };
         Ok(Conn {
-            client: Some(client),
+            session: Some(session),
             reusable: false,
             pool: self,
             _permit: permit,
@@ -125,37 +126,37 @@ impl Conn<'_> {
 }
 
 impl Deref for Conn<'_> {
-    type Target = Client;
-    // `client` is an `Option` only so that `drop` can move it back to the pool; it is
+    type Target = Session;
+    // `session` is an `Option` only so that `drop` can move it back to the pool; it is
     // `Some` from checkout until then, and nothing else takes it.
     #[allow(clippy::expect_used)]
-    fn deref(&self) -> &Client {
-        self.client
+    fn deref(&self) -> &Session {
+        self.session
             .as_ref()
-            .expect("a checked-out client is present until drop")
+            .expect("a checked-out session is present until drop")
     }
 }
 
 impl DerefMut for Conn<'_> {
-    // `client` is an `Option` only so that `drop` can move it back to the pool; it is
+    // `session` is an `Option` only so that `drop` can move it back to the pool; it is
     // `Some` from checkout until then, and nothing else takes it.
     #[allow(clippy::expect_used)]
-    fn deref_mut(&mut self) -> &mut Client {
-        self.client
+    fn deref_mut(&mut self) -> &mut Session {
+        self.session
             .as_mut()
-            .expect("a checked-out client is present until drop")
+            .expect("a checked-out session is present until drop")
     }
 }
 
 impl Drop for Conn<'_> {
     fn drop(&mut self) {
-        if let Some(client) = self.client.take() {
-            if self.reusable && !client.is_closed() {
+        if let Some(session) = self.session.take() {
+            if self.reusable && !session.client.is_closed() {
                 self.pool
                     .idle
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push(client);
+                    .push(session);
             }
         }
     }

@@ -8,8 +8,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::error::describe;
 use super::name_fold;
-use super::rows::describe;
 use crate::error::OpenError;
 
 /// The migrations in order: (version, SQL). Versions are strictly increasing from 1 (a

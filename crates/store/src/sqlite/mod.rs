@@ -2,18 +2,21 @@
 //!
 //! A file database is put in WAL mode with `synchronous = FULL` (every commit on disk
 //! before it returns: docs/reliability.md), a 5 s busy timeout and foreign keys on, then
-//! migrated (`migrate`); commands that only read open it read-only (`open`). Queries (`queries`) are blocking and run on tokio's blocking pool
-//! through a small connection pool (`pool`, up to four connections, see there for why).
+//! migrated (`migrate`); commands that only read open it read-only (`open`). The shared
+//! queries (`crate::queries`) run through `dialect`, blocking, on tokio's blocking pool
+//! through a small connection pool (`pool`, up to four connections, see there for why);
+//! point reads run on the calling worker (`Pool::read`).
 //! `sqlite::memory:` keeps its database in a single connection, so it works from many
 //! tasks at once (they take turns) and vanishes with the store.
 
+mod dialect;
+pub(crate) mod error;
 mod file_mode;
 mod migrate;
 mod name_fold;
 mod open;
 pub(crate) mod pool;
-mod queries;
-pub(crate) mod rows;
+mod value;
 
 use std::fmt;
 use std::path::Path;
@@ -29,8 +32,10 @@ use async_trait::async_trait;
 use rusqlite::Connection;
 
 use crate::error::OpenError;
+use crate::queries;
+use dialect::{begin, complete, on};
+use error::describe;
 use pool::Pool;
-use rows::describe;
 
 pub struct SqliteStore {
     pool: Arc<Pool>,
@@ -115,7 +120,7 @@ impl SqliteStore {
 impl Readiness for SqliteStore {
     async fn ping(&self) -> Result<(), StoreError> {
         // Through the write queue: a probe answers what the next write would meet.
-        self.pool.write(queries::ping).await
+        self.pool.write(dialect::ping).await
     }
 }
 
@@ -124,19 +129,21 @@ impl TenantStore for SqliteStore {
     async fn tenant_by_name(&self, name: &str) -> Result<Option<Tenant>, StoreError> {
         let name = name.to_owned();
         self.pool
-            .read(move |c| queries::tenant_by_name(c, &name))
+            .read(move |c| complete(queries::tenant_by_name(&mut on(c), &name)))
             .await
     }
 
     async fn insert_tenant(&self, name: &str, created_at: Timestamp) -> Result<Tenant, StoreError> {
         let name = name.to_owned();
         self.pool
-            .write(move |c| queries::insert_tenant(c, &name, created_at))
+            .write(move |c| complete(queries::insert_tenant(&mut on(c), &name, created_at)))
             .await
     }
 
     async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        self.pool.run(|c| queries::list_tenants(c)).await
+        self.pool
+            .run(|c| complete(queries::list_tenants(&mut on(c))))
+            .await
     }
 }
 
@@ -144,7 +151,7 @@ impl TenantStore for SqliteStore {
 impl DirectoryStore for SqliteStore {
     async fn associate_by_id(&self, id: AssociateId) -> Result<Option<Associate>, StoreError> {
         self.pool
-            .read(move |c| queries::associate_by_id(c, id))
+            .read(move |c| complete(queries::associate_by_id(&mut on(c), id)))
             .await
     }
 
@@ -155,31 +162,31 @@ impl DirectoryStore for SqliteStore {
     ) -> Result<Option<Associate>, StoreError> {
         let name = name.to_owned();
         self.pool
-            .read(move |c| queries::associate_by_name(c, tenant, &name))
+            .read(move |c| complete(queries::associate_by_name(&mut on(c), tenant, &name)))
             .await
     }
 
     async fn list_associates(&self, tenant: TenantId) -> Result<Vec<Associate>, StoreError> {
         self.pool
-            .run(move |c| queries::list_associates(c, tenant))
+            .run(move |c| complete(queries::list_associates(&mut on(c), tenant)))
             .await
     }
 
     async fn count_associates(&self, tenant: TenantId) -> Result<u64, StoreError> {
         self.pool
-            .run(move |c| queries::count_associates(c, tenant))
+            .run(move |c| complete(queries::count_associates(&mut on(c), tenant)))
             .await
     }
 
     async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
         self.pool
-            .write(move |c| queries::insert_associate(c, &new))
+            .write(move |c| complete(queries::insert_associate(&mut on(c), &new)))
             .await
     }
 
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError> {
         self.pool
-            .write(move |c| queries::retire_associate(c, id))
+            .write(move |c| complete(queries::retire_associate(begin(c)?, id)))
             .await
     }
 }
@@ -189,13 +196,13 @@ impl CredentialStore for SqliteStore {
     async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
         let hash = hash.to_owned();
         self.pool
-            .write(move |c| queries::update_password_hash(c, id, &hash))
+            .write(move |c| complete(queries::update_password_hash(&mut on(c), id, &hash)))
             .await
     }
 
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError> {
         self.pool
-            .write(move |c| queries::commit_password_change(c, &change))
+            .write(move |c| complete(queries::commit_password_change(begin(c)?, &change)))
             .await
     }
 
@@ -205,7 +212,7 @@ impl CredentialStore for SqliteStore {
         limit: u32,
     ) -> Result<Vec<String>, StoreError> {
         self.pool
-            .run(move |c| queries::password_history(c, id, limit))
+            .run(move |c| complete(queries::password_history(&mut on(c), id, limit)))
             .await
     }
 
@@ -217,7 +224,7 @@ impl CredentialStore for SqliteStore {
     ) -> Result<Option<FailureRecorded>, StoreError> {
         let settings = settings.clone();
         self.pool
-            .write(move |c| queries::record_login_failure(c, id, now, &settings))
+            .write(move |c| complete(queries::record_login_failure(begin(c)?, id, now, &settings)))
             .await
     }
 
@@ -231,13 +238,22 @@ impl CredentialStore for SqliteStore {
     ) -> Result<Option<FailureRecorded>, StoreError> {
         let settings = settings.clone();
         self.pool
-            .write(move |c| queries::record_refused_login(c, id, now, &settings, locked, event))
+            .write(move |c| {
+                complete(queries::record_refused_login(
+                    begin(c)?,
+                    id,
+                    now,
+                    &settings,
+                    locked,
+                    event,
+                ))
+            })
             .await
     }
 
     async fn clear_login_failures(&self, id: AssociateId) -> Result<bool, StoreError> {
         self.pool
-            .write(move |c| queries::clear_login_failures(c, id))
+            .write(move |c| complete(queries::clear_login_failures(&mut on(c), id)))
             .await
     }
 }
@@ -246,25 +262,27 @@ impl CredentialStore for SqliteStore {
 impl TicketStore for SqliteStore {
     async fn insert_ticket(&self, ticket: TicketRecord) -> Result<(), StoreError> {
         self.pool
-            .write(move |c| queries::insert_ticket(c, &ticket))
+            .write(move |c| complete(queries::insert_ticket(&mut on(c), &ticket)))
             .await
     }
 
     async fn ticket(&self, id: &str) -> Result<Option<TicketRecord>, StoreError> {
         let id = id.to_owned();
-        self.pool.read(move |c| queries::ticket(c, &id)).await
+        self.pool
+            .read(move |c| complete(queries::ticket(&mut on(c), &id)))
+            .await
     }
 
     async fn renew_ticket(&self, id: &str, expires_at: Timestamp) -> Result<(), StoreError> {
         let id = id.to_owned();
         self.pool
-            .write(move |c| queries::renew_ticket(c, &id, expires_at))
+            .write(move |c| complete(queries::renew_ticket(&mut on(c), &id, expires_at)))
             .await
     }
 
     async fn purge_expired_tickets(&self, now: Timestamp, limit: u32) -> Result<u64, StoreError> {
         self.pool
-            .write(move |c| queries::purge_expired_tickets(c, now, limit))
+            .write(move |c| complete(queries::purge_expired_tickets(&mut on(c), now, limit)))
             .await
     }
 }
@@ -272,18 +290,22 @@ impl TicketStore for SqliteStore {
 #[async_trait]
 impl AppStore for SqliteStore {
     async fn insert_app(&self, app: NewApp) -> Result<AppRecord, StoreError> {
-        self.pool.write(move |c| queries::insert_app(c, &app)).await
+        self.pool
+            .write(move |c| complete(queries::insert_app(&mut on(c), &app)))
+            .await
     }
 
     async fn app_by_digest(&self, digest: &[u8; 32]) -> Result<Option<AppRecord>, StoreError> {
         let digest = *digest;
         self.pool
-            .read(move |c| queries::app_by_digest(c, &digest))
+            .read(move |c| complete(queries::app_by_digest(&mut on(c), &digest)))
             .await
     }
 
     async fn list_apps(&self, tenant: TenantId) -> Result<Vec<AppRecord>, StoreError> {
-        self.pool.run(move |c| queries::list_apps(c, tenant)).await
+        self.pool
+            .run(move |c| complete(queries::list_apps(&mut on(c), tenant)))
+            .await
     }
 
     async fn revoke_app(
@@ -294,7 +316,7 @@ impl AppStore for SqliteStore {
     ) -> Result<bool, StoreError> {
         let name = name.to_owned();
         self.pool
-            .write(move |c| queries::revoke_app(c, tenant, &name, at))
+            .write(move |c| complete(queries::revoke_app(&mut on(c), tenant, &name, at)))
             .await
     }
 }
@@ -303,7 +325,7 @@ impl AppStore for SqliteStore {
 impl AuditStore for SqliteStore {
     async fn record_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
         self.pool
-            .write(move |c| queries::record_audit(c, &event))
+            .write(move |c| complete(queries::record_audit(&mut on(c), &event)))
             .await
     }
 
@@ -313,13 +335,13 @@ impl AuditStore for SqliteStore {
         filter: AuditFilter,
     ) -> Result<Vec<AuditEvent>, StoreError> {
         self.pool
-            .run(move |c| queries::audit_query(c, tenant, &filter))
+            .run(move |c| complete(queries::audit_query(&mut on(c), tenant, &filter)))
             .await
     }
 
     async fn purge_audit_before(&self, before: Timestamp, limit: u32) -> Result<u64, StoreError> {
         self.pool
-            .write(move |c| queries::purge_audit_before(c, before, limit))
+            .write(move |c| complete(queries::purge_audit_before(&mut on(c), before, limit)))
             .await
     }
 }

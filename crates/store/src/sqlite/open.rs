@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, DatabaseName, ErrorCode};
 
+use super::error::describe;
 use super::pool::{self, Access, Pool};
-use super::rows::describe;
 use super::{migrate, SqliteStore};
 use crate::error::OpenError;
 

@@ -22,7 +22,7 @@ use accounts::StoreError;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::Semaphore;
 
-use super::rows::describe;
+use super::error::describe;
 
 /// How long a connection waits for another's write lock before giving up.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
