@@ -122,12 +122,6 @@ pub enum SoapError {
         /// The schema type, e.g. `xs:int`.
         expected: &'static str,
     },
-    /// A required element is absent or nil.
-    #[error("element '{}' is required but is missing or nil", clip(.element))]
-    MissingValue {
-        /// Local name of the element.
-        element: String,
-    },
     /// The HTTP content type is not a SOAP one.
     #[error("the content type '{}' is not text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2)", clip(.0))]
     UnsupportedMediaType(String),
@@ -158,7 +152,6 @@ impl SoapError {
             SoapError::UnknownOperation { .. } => "unknown_operation",
             SoapError::ActionMismatch { .. } => "action_mismatch",
             SoapError::InvalidValue { .. } => "invalid_value",
-            SoapError::MissingValue { .. } => "missing_value",
             SoapError::UnsupportedMediaType(_) => "unsupported_media_type",
         }
     }
@@ -219,11 +212,13 @@ impl Fault {
         Fault { version, error }
     }
 
-    /// HTTP status to send the fault with: 413 for a too large body, otherwise 500 for
-    /// both versions, as WCF does (Mono's WCF client cannot read a fault sent with 400).
+    /// HTTP status to send the fault with: 413 for a too large body, 415 for a content
+    /// type SOAP does not travel in, otherwise 500 for both versions, as WCF does (Mono's
+    /// WCF client cannot read a fault sent with 400).
     pub fn http_status(&self) -> u16 {
         match self.error {
             SoapError::TooLarge { .. } => 413,
+            SoapError::UnsupportedMediaType(_) => 415,
             _ => 500,
         }
     }

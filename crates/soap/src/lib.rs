@@ -45,7 +45,6 @@ pub use reader::{parse_request, parse_request_with};
 pub use response::{write_response, ExceptionInfo, ResponseHeaders};
 pub use version::{action_from_headers, SoapVersion};
 pub use writer::{escape_attribute_into, escape_into, XmlWriter};
-pub use xsd::{parse_xs_boolean, parse_xs_int};
 
 /// The target namespace of every Services88 element: operations, parameters and headers.
 pub const SERVICES88_NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services88";

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::xsd::{parse_xs_boolean, parse_xs_int};
+use crate::xsd::parse_xs_int;
 use crate::{SoapError, SoapVersion, SERVICES88_NS};
 
 /// The `TimeZone` request header.
@@ -132,36 +132,16 @@ impl Operation {
         Ok(())
     }
 
-    /// Parsed xs:int (whitespace trimmed, optional sign, range of i32); Ok(None) if absent or nil; Err(SoapError::InvalidValue{element, expected:"xs:int"}) otherwise.
+    /// Parsed xs:int (whitespace trimmed, optional sign, range of i32); `Ok(None)` if
+    /// absent or nil; `InvalidValue` otherwise.
     pub fn int(&self, name: &str) -> Result<Option<i32>, SoapError> {
-        self.typed(name, "xs:int", parse_xs_int)
-    }
-
-    /// Parsed xs:boolean (`true`, `false`, `1`, `0`); Ok(None) if absent or nil.
-    pub fn boolean(&self, name: &str) -> Result<Option<bool>, SoapError> {
-        self.typed(name, "xs:boolean", parse_xs_boolean)
-    }
-
-    /// Text of a required string parameter: `MissingValue` when absent or nil.
-    pub fn required_text(&self, name: &str) -> Result<&str, SoapError> {
-        self.text(name).ok_or_else(|| SoapError::MissingValue {
-            element: name.to_owned(),
-        })
-    }
-
-    fn typed<T>(
-        &self,
-        name: &str,
-        expected: &'static str,
-        parse: fn(&str) -> Option<T>,
-    ) -> Result<Option<T>, SoapError> {
         match self.text(name) {
             None => Ok(None),
-            Some(text) => parse(text)
+            Some(text) => parse_xs_int(text)
                 .map(Some)
                 .ok_or_else(|| SoapError::InvalidValue {
                     element: name.to_owned(),
-                    expected,
+                    expected: "xs:int",
                 }),
         }
     }
@@ -217,13 +197,6 @@ mod tests {
         assert_eq!(o.text("Nil"), None);
         assert!(o.param("Nil").is_some());
         assert_eq!(o.text("Absent"), None);
-        assert_eq!(o.required_text("Password"), Ok("first"));
-        assert_eq!(
-            o.required_text("Nil"),
-            Err(SoapError::MissingValue {
-                element: "Nil".into()
-            })
-        );
     }
 
     #[test]
@@ -244,15 +217,6 @@ mod tests {
         );
         assert_eq!(o.int("D"), Ok(None));
         assert_eq!(o.int("Z"), Ok(None));
-        assert_eq!(o.boolean("C"), Ok(Some(true)));
-        assert_eq!(
-            o.boolean("A"),
-            Err(SoapError::InvalidValue {
-                element: "A".into(),
-                expected: "xs:boolean"
-            })
-        );
-        assert_eq!(o.boolean("D"), Ok(None));
     }
 
     #[test]

@@ -9,7 +9,7 @@ fn is_xml_space(c: char) -> bool {
 }
 
 /// Parses the lexical form of `xs:int`: optional sign, ASCII digits, within `i32`.
-pub fn parse_xs_int(text: &str) -> Option<i32> {
+pub(crate) fn parse_xs_int(text: &str) -> Option<i32> {
     let t = text.trim_matches(is_xml_space);
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
     // `i32::from_str` would already refuse most junk; checking the digits first makes the
@@ -21,7 +21,7 @@ pub fn parse_xs_int(text: &str) -> Option<i32> {
 }
 
 /// Parses the lexical form of `xs:boolean`: `true`, `false`, `1` or `0`.
-pub fn parse_xs_boolean(text: &str) -> Option<bool> {
+pub(crate) fn parse_xs_boolean(text: &str) -> Option<bool> {
     match text.trim_matches(is_xml_space) {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),

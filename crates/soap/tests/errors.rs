@@ -28,9 +28,6 @@ fn codes_are_distinct() {
             element: String::new(),
             expected: "xs:int",
         },
-        SoapError::MissingValue {
-            element: String::new(),
-        },
         SoapError::UnsupportedMediaType(String::new()),
     ];
     let mut codes: Vec<&str> = all.iter().map(SoapError::code).collect();
@@ -100,6 +97,11 @@ fn fault_codes_and_status() {
     assert_eq!(FaultCode::Receiver.local_name(SoapVersion::V12), "Receiver");
     let f = Fault::new(SoapVersion::V11, SoapError::TooLarge { limit: 1 });
     assert_eq!(f.http_status(), 413);
+    let f = Fault::new(
+        SoapVersion::V11,
+        SoapError::UnsupportedMediaType("text/plain".into()),
+    );
+    assert_eq!(f.http_status(), 415);
     assert_eq!(
         Fault::new(SoapVersion::V12, SoapError::NoBody).http_status(),
         500
