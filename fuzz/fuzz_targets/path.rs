@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(path) = std::str::from_utf8(data) else {
         return;
     };
-    if let Some(endpoint) = server::parse_path(path) {
+    if let Some(endpoint) = server::fuzzing::parse_path(path) {
         // The address written into the WSDL is made of the path's own segments and ends
         // at the service.
         assert!(endpoint.svc_path.starts_with('/'));

@@ -9,11 +9,12 @@ use std::sync::OnceLock;
 
 use accounts::{KdfParams, NewUser, Right, Secret, Settings, Timestamp, UserType};
 use libfuzzer_sys::fuzz_target;
-use server::{AppState, ServerConfig};
+use server::fuzzing::State;
+use server::ServerConfig;
 
 struct Harness {
     runtime: tokio::runtime::Runtime,
-    state: AppState,
+    state: State,
     _dir: tempfile::TempDir,
 }
 

@@ -9,10 +9,10 @@
 
 use std::time::Instant;
 
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use http::StatusCode;
 use tokio::sync::Mutex;
 
+use crate::respond::{json, Response};
 use crate::AppState;
 
 /// The latest probe: when it finished and whether the store was ready.
@@ -56,8 +56,4 @@ pub async fn ready(state: &AppState) -> Response {
             "{\"status\":\"not ready\",\"reason\":\"store unavailable\"}",
         )
     }
-}
-
-fn json(status: StatusCode, body: &'static str) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

@@ -1,17 +1,26 @@
-//! The HTTP face of netserver: connections (`http`), the SOAP agents (`User.svc`,
+//! The HTTP face of netserver: connections (`connections`), the contract of the agents
+//! (`contract`: one table of operations per agent), the SOAP agents (`User.svc`,
 //! `SoPrincipal.svc`) as thin adapters soap → accounts → soap, the served WSDL and info
 //! pages, and health. Knows nothing of SQL: it talks to the domain's `Accounts` only.
+//!
+//! A SOAP call goes top to bottom: `handler` (route) → `soap_call` (operation id, span,
+//! log line) → `read` (content type, body, envelope, tenant, action → the call) →
+//! `agents` (the operation's entry names the action; its adapter calls the domain) →
+//! `respond` (the answer). Each module uses only the ones after it.
 
 mod agents;
 mod client_addr;
-mod errors;
+mod connections;
+pub mod contract;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod handler;
 mod health;
-pub mod http;
 mod public_url;
+mod read;
+mod respond;
 mod routes;
+mod soap_call;
 pub mod wsdl;
 
 use std::future::Future;
@@ -20,9 +29,8 @@ use std::sync::Arc;
 use accounts::Accounts;
 
 pub use client_addr::TrustedProxies;
-pub use http::HttpSettings;
-pub use public_url::{is_plain_host, PublicUrl};
-pub use routes::{parse_path, Endpoint};
+pub use connections::HttpSettings;
+pub use public_url::PublicUrl;
 
 /// Protocol settings of the HTTP/SOAP layer.
 #[derive(Debug, Clone, Default)]
@@ -43,20 +51,11 @@ pub struct ServerConfig {
 }
 
 /// Shared by every request.
-pub struct AppState {
-    pub accounts: Accounts,
-    pub config: ServerConfig,
+pub(crate) struct AppState {
+    pub(crate) accounts: Accounts,
+    pub(crate) config: ServerConfig,
     /// The latest readiness probe, shared by concurrent `/health/ready` requests.
     pub(crate) readiness: health::Readiness,
-}
-
-/// Serves HTTP/1.1 on `listener` until the future is dropped.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    accounts: Accounts,
-    config: ServerConfig,
-) -> std::io::Result<()> {
-    serve_until(listener, accounts, config, std::future::pending()).await
 }
 
 /// Serves HTTP/1.1 on `listener` until `stop` completes, then stops accepting, lets the
@@ -73,5 +72,5 @@ pub async fn serve_until(
         config,
         readiness: health::Readiness::default(),
     });
-    http::serve_until(listener, state, settings, stop).await
+    connections::serve_until(listener, state, settings, stop).await
 }

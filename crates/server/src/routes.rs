@@ -2,13 +2,13 @@
 //! Online puts a customer segment first (`/Cust12345/Remote/Services88/User.svc`), and
 //! some generated clients add `/soap12` after the `.svc`; all of these reach the service.
 
-use crate::wsdl::Service;
+use crate::contract::Service;
 
 /// A matched SOAP endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     pub service: Service,
-    /// The customer segment, if any (ignored until tenants exist).
+    /// The customer segment, if any: the tenant's name.
     pub customer: Option<String>,
     /// The path as the client wrote it, up to and including `.svc`, for WSDL addresses.
     pub svc_path: String,
@@ -29,13 +29,7 @@ pub fn parse_path(path: &str) -> Option<Endpoint> {
         .iter()
         .position(|s| s.eq_ignore_ascii_case("services88"))?;
     let svc = segments.get(at + 1)?;
-    let service = if svc.eq_ignore_ascii_case("user.svc") {
-        Service::User
-    } else if svc.eq_ignore_ascii_case("soprincipal.svc") {
-        Service::SoPrincipal
-    } else {
-        return None;
-    };
+    let service = Service::from_svc_file(svc)?;
     let rest = &segments[at + 2..];
     if !(rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("soap12"))) {
         return None;

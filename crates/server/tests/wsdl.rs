@@ -6,7 +6,8 @@
 use std::collections::{HashMap, HashSet};
 
 use roxmltree::{Document, Node};
-use server::wsdl::{info_page, wsdl, wsdl_with, Service};
+use server::contract::Service;
+use server::wsdl::{info_page, wsdl, wsdl_with};
 
 const NS: &str = "http://www.superoffice.net/ws/crm/NetServer/Services88";
 const WSDL: &str = "http://schemas.xmlsoap.org/wsdl/";

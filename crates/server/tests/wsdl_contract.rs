@@ -14,7 +14,8 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 
 use roxmltree::{Document, Node};
-use server::wsdl::{wsdl, Service};
+use server::contract::Service;
+use server::wsdl::wsdl;
 
 const WSDL: &str = "http://schemas.xmlsoap.org/wsdl/";
 const SOAP11: &str = "http://schemas.xmlsoap.org/wsdl/soap/";

@@ -92,7 +92,8 @@ impl Workers {
     }
 
     /// Runs `work` in `lane` on a hashing thread with that thread's work area; refused at
-    /// once when the lane is full.
+    /// once when the lane is full. The work runs in the caller's span (and under its
+    /// subscriber), so that its log lines name the call they are part of.
     pub(super) async fn run<T, F>(&self, lane: Lane, work: F) -> Result<T, Refused>
     where
         T: Send + 'static,
@@ -106,6 +107,11 @@ impl Workers {
             return Err(Refused::Busy);
         }
         let (tx, rx) = oneshot::channel();
+        let span = tracing::Span::current();
+        let dispatch = tracing::dispatcher::get_default(tracing::Dispatch::clone);
+        let work = move |area: &mut [Block]| {
+            tracing::dispatcher::with_default(&dispatch, || span.in_scope(|| work(area)))
+        };
         let job: Job = Box::new(move |area| {
             let finished = finished;
             // A caller that went away (client disconnected) no longer needs the work.
@@ -154,6 +160,49 @@ mod tests {
             .unwrap();
         assert!(name.unwrap().starts_with("kdf-"));
         assert_eq!(len, 16);
+    }
+
+    /// Log lines a job writes on a hashing thread, as a subscriber's formatter writes them.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_job_logs_in_the_span_of_the_call_that_queued_it() {
+        use tracing::Instrument;
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let w = Workers::start(1, 1, None, Duration::ZERO).unwrap();
+        let span = tracing::info_span!("call", op_id = %"5eed");
+        let thread = w
+            .run(Lane::Priority, |_| {
+                tracing::info!("hashing");
+                std::thread::current().name().map(str::to_owned)
+            })
+            .instrument(span)
+            .await
+            .unwrap();
+        assert!(thread.unwrap().starts_with("kdf-"));
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let line = log
+            .lines()
+            .find(|l| l.contains("hashing"))
+            .unwrap_or_default();
+        assert!(line.contains("call{op_id=5eed}"), "{log}");
     }
 
     #[tokio::test]

@@ -141,7 +141,10 @@ pub fn init(filter: tracing_subscriber::EnvFilter) -> LogGuard {
     let _ = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         builder.try_init()
     } else {
-        builder.event_format(line::PlainLine).try_init()
+        builder
+            .with_ansi(false)
+            .event_format(line::PlainLine)
+            .try_init()
     };
     LogGuard { buffer, stop }
 }

@@ -625,9 +625,11 @@ fn a_refusal_s_log_line_names_the_operation_id() {
         .filter(|l| l.contains(" refused") && l.contains("code="))
         .collect();
     assert_eq!(refused.len(), 1, "{log}");
+    // In the call's span (`call{op_id=…}:`), which every line of the call is written in.
     let op_id = refused[0]
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("op_id="))
+        .split("op_id=")
+        .nth(1)
+        .map(|rest| rest.split(['}', ' ']).next().unwrap_or(rest))
         .unwrap_or_else(|| panic!("no op_id: {}", refused[0]));
     assert_eq!(op_id.len(), 32, "{}", refused[0]);
     let call = log

@@ -4,7 +4,7 @@
 //! carries leaves the target's password as it was. The unambiguous shapes still work.
 
 use accounts::{AuditFilter, Right};
-use server::wsdl::Service;
+use server::contract::Service;
 
 use crate::helpers::*;
 
@@ -326,7 +326,11 @@ async fn every_declared_parameter_of_every_operation_at_most_once() {
     let app = spawn_app().await;
     for service in Service::ALL {
         let agent = service.port_type();
-        for op in service.known_operations().iter().filter(|o| o.implemented) {
+        for op in service
+            .known_operations()
+            .iter()
+            .filter(|o| o.implemented())
+        {
             for param in op.params {
                 let mut params: String = op
                     .params

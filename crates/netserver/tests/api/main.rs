@@ -22,6 +22,7 @@ mod generation;
 mod helpers;
 mod lanes;
 mod lockout;
+mod log_context;
 mod names;
 mod nodes;
 mod online;

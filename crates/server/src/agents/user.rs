@@ -1,173 +1,107 @@
-//! `User.svc`: the User agent's password family. Each adapter extracts its parameters,
-//! calls the domain, and names the body to answer with (and the one sent beside an
-//! `ExceptionInfo` when the call failed).
+//! `User.svc`: the User agent's password family. Each adapter reads its parameters,
+//! calls the domain under the entry's audit name, and names the output to answer with
+//! (and the one sent beside an `ExceptionInfo` when the call failed).
 
-use accounts::{AccountError, Accounts, CallContext, Secret, TargetRef};
-use soap::{Operation, SoapError};
+use accounts::{AccountError, Secret, TargetRef};
+use soap::SoapError;
 
-use crate::agents::{Body, Reply};
+use crate::agents::{Call, Output, Reply};
+use crate::contract::NamedBy;
 
-/// Dispatches a User agent operation; `None` when the name is not one of ours.
-pub async fn call(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-) -> Option<Result<Reply, SoapError>> {
-    let reply = match op.name.as_str() {
-        "SetPassword" => set_password(accounts, op, ctx, by_id(op)).await,
-        "SetPasswordFromName" => set_password(accounts, op, ctx, Ok(by_name(op))).await,
-        "ChangePassword" => change_password(accounts, op, ctx, by_id(op)).await,
-        "ChangePasswordFromName" => change_password(accounts, op, ctx, Ok(by_name(op))).await,
-        "ChangeOwnPassword" => change_own_password(accounts, op, ctx).await,
-        "CanChangePassword" => can_change_password(accounts, op, ctx).await,
-        "IsPasswordValid" | "IsPasswordValidWithReason" => {
-            is_password_valid(accounts, op, ctx).await
+impl Call<'_> {
+    fn target(&self, by: NamedBy) -> Result<TargetRef<'_>, SoapError> {
+        Ok(match by {
+            NamedBy::Id => TargetRef::Id(self.op.int("AssociateId")?),
+            NamedBy::Name => TargetRef::Name(self.op.text("AssociateName")),
+        })
+    }
+
+    fn secret(&self, name: &str) -> Option<Secret> {
+        self.op.text(name).map(Secret::new)
+    }
+
+    /// A boolean operation's reply: `true` on success, `false` beside an ExceptionInfo.
+    fn boolean(&self, result: Result<bool, AccountError>) -> Reply {
+        self.reply(result.map(Output::Boolean), Output::Boolean(false))
+    }
+
+    pub(super) async fn set_password(&self, by: NamedBy) -> Result<Reply, SoapError> {
+        let password = self.secret("Password");
+        let result = self
+            .accounts
+            .set_password_of(
+                self.ctx,
+                self.target(by)?,
+                password.as_ref(),
+                self.spec.audit,
+            )
+            .await;
+        Ok(self.boolean(result.map(|()| true)))
+    }
+
+    pub(super) async fn change_password(&self, by: NamedBy) -> Result<Reply, SoapError> {
+        let (old, new) = (self.secret("OldPassword"), self.secret("NewPassword"));
+        let target = self.target(by)?;
+        let result = self
+            .accounts
+            .change_password(
+                self.ctx,
+                target,
+                old.as_ref(),
+                new.as_ref(),
+                self.spec.audit,
+            )
+            .await;
+        Ok(self.boolean(result.map(|()| true)))
+    }
+
+    pub(super) async fn change_own_password(&self) -> Result<Reply, SoapError> {
+        let (old, new) = (self.secret("OldPassword"), self.secret("NewPassword"));
+        let result = self
+            .accounts
+            .change_own_password(self.ctx, old.as_ref(), new.as_ref())
+            .await;
+        Ok(self.boolean(result.map(|()| true)))
+    }
+
+    pub(super) async fn can_change_password(&self) -> Result<Reply, SoapError> {
+        let id = self.op.int("AssociateId")?;
+        let result = self.accounts.can_change_password(self.ctx, id).await;
+        Ok(self.boolean(result))
+    }
+
+    /// IsPasswordValid answers the verdict; IsPasswordValidWithReason (`reason`) adds the
+    /// reason. `Type` and `PersonId` are accepted and checked for shape; the policy is per
+    /// associate.
+    pub(super) async fn is_password_valid(&self, reason: bool) -> Result<Reply, SoapError> {
+        let id = self.op.int("AssociateId")?;
+        self.op.int("PersonId")?;
+        let password = self.secret("Password");
+        let result = self
+            .accounts
+            .validate_password(self.ctx, id, password.as_ref(), self.spec.audit)
+            .await;
+        if !reason {
+            return Ok(self.boolean(result.map(|v| v.valid)));
         }
-        "SetGeneratedPassword" => set_generated(accounts, op, ctx, by_id(op)).await,
-        "SetGeneratedPasswordFromName" => set_generated(accounts, op, ctx, Ok(by_name(op))).await,
-        "GetSupportedChangePasswordTypes" => supported_types(accounts, op, ctx).await,
-        _ => return None,
-    };
-    Some(reply)
-}
-
-fn by_id(op: &Operation) -> Result<TargetRef<'_>, SoapError> {
-    Ok(TargetRef::Id(op.int("AssociateId")?))
-}
-
-fn by_name(op: &Operation) -> TargetRef<'_> {
-    TargetRef::Name(op.text("AssociateName"))
-}
-
-fn secret(op: &Operation, name: &str) -> Option<Secret> {
-    op.text(name).map(Secret::new)
-}
-
-fn response_element(op: &Operation) -> &'static str {
-    match op.name.as_str() {
-        "SetPassword" => "SetPasswordResponse",
-        "SetPasswordFromName" => "SetPasswordFromNameResponse",
-        "ChangePassword" => "ChangePasswordResponse",
-        "ChangePasswordFromName" => "ChangePasswordFromNameResponse",
-        "ChangeOwnPassword" => "ChangeOwnPasswordResponse",
-        "CanChangePassword" => "CanChangePasswordResponse",
-        "IsPasswordValid" => "IsPasswordValidResponse",
-        "IsPasswordValidWithReason" => "IsPasswordValidWithReasonResponse",
-        "SetGeneratedPassword" => "SetGeneratedPasswordResponse",
-        "SetGeneratedPasswordFromName" => "SetGeneratedPasswordFromNameResponse",
-        _ => "GetSupportedChangePasswordTypesResponse",
-    }
-}
-
-/// A boolean operation's reply: `true` on success, `false` beside an ExceptionInfo.
-fn boolean(op: &Operation, result: Result<bool, AccountError>) -> Reply {
-    let element = response_element(op);
-    Reply {
-        result: result.map(|v| Body::boolean(element, v)),
-        fallback: Body::boolean(element, false),
-    }
-}
-
-async fn set_password(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-    target: Result<TargetRef<'_>, SoapError>,
-) -> Result<Reply, SoapError> {
-    let password = secret(op, "Password");
-    let result = accounts
-        .set_password_of(ctx, target?, password.as_ref(), &op.name)
-        .await;
-    Ok(boolean(op, result.map(|()| true)))
-}
-
-async fn change_password(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-    target: Result<TargetRef<'_>, SoapError>,
-) -> Result<Reply, SoapError> {
-    let (old, new) = (secret(op, "OldPassword"), secret(op, "NewPassword"));
-    let result = accounts
-        .change_password(ctx, target?, old.as_ref(), new.as_ref(), &op.name)
-        .await;
-    Ok(boolean(op, result.map(|()| true)))
-}
-
-async fn change_own_password(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-) -> Result<Reply, SoapError> {
-    let (old, new) = (secret(op, "OldPassword"), secret(op, "NewPassword"));
-    let result = accounts
-        .change_own_password(ctx, old.as_ref(), new.as_ref())
-        .await;
-    Ok(boolean(op, result.map(|()| true)))
-}
-
-async fn can_change_password(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-) -> Result<Reply, SoapError> {
-    let id = op.int("AssociateId")?;
-    Ok(boolean(op, accounts.can_change_password(ctx, id).await))
-}
-
-/// IsPasswordValid answers the verdict; IsPasswordValidWithReason adds the reason.
-/// `Type` and `PersonId` are accepted and checked for shape; the policy is per associate.
-async fn is_password_valid(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-) -> Result<Reply, SoapError> {
-    let id = op.int("AssociateId")?;
-    op.int("PersonId")?;
-    let password = secret(op, "Password");
-    let result = accounts
-        .validate_password(ctx, id, password.as_ref(), &op.name)
-        .await;
-    if op.name == "IsPasswordValid" {
-        return Ok(boolean(op, result.map(|v| v.valid)));
-    }
-    Ok(Reply {
-        result: result.map(|v| Body::Validation {
+        let output = result.map(|v| Output::Validation {
             valid: v.valid,
             reason: v.reason,
-        }),
-        fallback: Body::Nil {
-            element: response_element(op),
-        },
-    })
-}
+        });
+        Ok(self.reply(output, Output::Nil))
+    }
 
-async fn set_generated(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-    target: Result<TargetRef<'_>, SoapError>,
-) -> Result<Reply, SoapError> {
-    let element = response_element(op);
-    let result = accounts
-        .set_generated_password(ctx, target?, &op.name)
-        .await;
-    Ok(Reply {
-        result: result.map(|pw| Body::Text { element, value: pw }),
-        fallback: Body::Nil { element },
-    })
-}
+    pub(super) async fn set_generated(&self, by: NamedBy) -> Result<Reply, SoapError> {
+        let result = self
+            .accounts
+            .set_generated_password(self.ctx, self.target(by)?, self.spec.audit)
+            .await;
+        Ok(self.reply(result.map(Output::Text), Output::Nil))
+    }
 
-async fn supported_types(
-    accounts: &Accounts,
-    op: &Operation,
-    ctx: &CallContext,
-) -> Result<Reply, SoapError> {
-    let id = op.int("AssociateId")?;
-    let element = response_element(op);
-    let result = accounts.supported_change_types(ctx, id).await;
-    Ok(Reply {
-        result: result.map(Body::ChangeTypes),
-        fallback: Body::Nil { element },
-    })
+    pub(super) async fn supported_types(&self) -> Result<Reply, SoapError> {
+        let id = self.op.int("AssociateId")?;
+        let result = self.accounts.supported_change_types(self.ctx, id).await;
+        Ok(self.reply(result.map(Output::ChangeTypes), Output::Nil))
+    }
 }

@@ -14,24 +14,20 @@
 //!   SOAP 1.2 binding `BasicHttpBinding_<Agent>_Soap12`; both ports share one
 //!   address and the server answers in the SOAP version of each request.
 //!
-//! The documents are generated from tables: `operations` lists each agent's
-//! operations (request and response children), `catalog` the named types and
-//! header elements. Only the types an included operation reaches are written.
+//! The documents are generated from the contract's tables (`crate::contract`): each
+//! agent's operations (request and response children), the named types and header
+//! elements. Only the types an included operation reaches are written.
 
-mod catalog;
-mod model;
-mod operations;
 mod render;
 mod schema;
 mod xml;
 
-pub use model::{Field, Occurs, Operation, Ty};
-pub use xml::escape;
+use xml::escape;
 
-use model::ServiceSpec;
+use crate::contract::{OperationSpec, Service};
 
 /// XML namespaces used by the documents.
-pub mod ns {
+pub(crate) mod ns {
     /// Target namespace of both agents' WSDL and schema (`tns`).
     pub const SERVICES88: &str = "http://www.superoffice.net/ws/crm/NetServer/Services88";
     /// WCF's array types (`ArrayOfstring`, `ArrayOfint`).
@@ -48,48 +44,7 @@ pub mod ns {
     pub const HTTP_TRANSPORT: &str = "http://schemas.xmlsoap.org/soap/http";
 }
 
-/// A Services88 agent netserver serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Service {
-    /// `User.svc`.
-    User,
-    /// `SoPrincipal.svc`.
-    SoPrincipal,
-}
-
 impl Service {
-    /// Both agents.
-    pub const ALL: [Service; 2] = [Service::User, Service::SoPrincipal];
-
-    fn spec(self) -> &'static ServiceSpec {
-        match self {
-            Service::User => &operations::USER,
-            Service::SoPrincipal => &operations::SO_PRINCIPAL,
-        }
-    }
-
-    /// `WcfUserService` / `WcfSoPrincipalService`.
-    pub fn service_name(self) -> &'static str {
-        self.spec().service_name
-    }
-
-    /// `User.svc` / `SoPrincipal.svc`.
-    pub fn svc_file(self) -> &'static str {
-        self.spec().svc_file
-    }
-
-    /// The agent named by an endpoint file name, case-insensitively (IIS matches paths that way).
-    pub fn from_svc_file(file: &str) -> Option<Service> {
-        Service::ALL
-            .into_iter()
-            .find(|s| s.svc_file().eq_ignore_ascii_case(file))
-    }
-
-    /// The portType name, also the action path segment: `User` / `SoPrincipal`.
-    pub fn port_type(self) -> &'static str {
-        self.spec().port_type
-    }
-
     /// `BasicHttpBinding_User` (SOAP 1.1) or `BasicHttpBinding_User_Soap12` (SOAP 1.2).
     pub fn binding_name(self, soap12: bool) -> String {
         render::binding_name(self.spec(), soap12)
@@ -100,31 +55,6 @@ impl Service {
     pub fn soap_action(self, operation: &str) -> String {
         render::action(self.spec(), operation)
     }
-
-    /// The `wsaw:Action` of an operation's output (`…/User/SetPasswordResponse`).
-    pub fn response_action(self, operation: &str) -> String {
-        render::action(self.spec(), &format!("{operation}Response"))
-    }
-
-    /// Every operation whose contract netserver knows, implemented or not.
-    pub fn known_operations(self) -> &'static [Operation] {
-        self.spec().operations
-    }
-
-    /// The operation of this name, if netserver knows its contract.
-    pub fn operation(self, name: &str) -> Option<&'static Operation> {
-        self.known_operations().iter().find(|op| op.name == name)
-    }
-
-    /// Request header elements, in order (`ApplicationToken`, `Credentials`, `TimeZone` for User).
-    pub fn request_headers(self) -> &'static [&'static str] {
-        self.spec().request_headers
-    }
-
-    /// Response header elements, in order (`ExceptionInfo`, `ExtraInfo`, `Succeeded`, `TimeZone`).
-    pub fn response_headers(self) -> &'static [&'static str] {
-        self.spec().response_headers
-    }
 }
 
 /// A self-contained WSDL 1.1 document (types inline, no `xs:include`, no
@@ -132,12 +62,16 @@ impl Service {
 /// `address` (e.g. `http://127.0.0.1:8080/Remote/Services88/User.svc`) as the
 /// location of both ports. `address` is XML-escaped here.
 pub fn wsdl(service: Service, address: &str) -> String {
-    wsdl_with(service, address, |op| op.implemented)
+    wsdl_with(service, address, OperationSpec::implemented)
 }
 
 /// Like [`wsdl`], for the known operations `include` accepts (tests use it to check
 /// the whole table; a deployment could use it to hide operations).
-pub fn wsdl_with(service: Service, address: &str, include: impl Fn(&Operation) -> bool) -> String {
+pub fn wsdl_with(
+    service: Service,
+    address: &str,
+    include: impl Fn(&OperationSpec) -> bool,
+) -> String {
     render::document(service.spec(), address, &include)
 }
 
@@ -150,7 +84,7 @@ pub fn info_page(service: Service, address: &str) -> String {
     let ops: String = service
         .known_operations()
         .iter()
-        .filter(|op| op.implemented)
+        .filter(|op| op.implemented())
         .map(|op| format!("<li><code>{}</code></li>", escape(op.name)))
         .collect();
     format!(

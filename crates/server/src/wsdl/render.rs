@@ -2,11 +2,11 @@
 //! the SOAP 1.1 binding (SuperOffice's) and the SOAP 1.2 binding (netserver's own),
 //! and a service with one port per binding at the same address.
 
-use super::catalog;
-use super::model::{Field, Operation, ServiceSpec};
 use super::ns;
 use super::schema;
 use super::xml::Writer;
+use crate::contract::catalog;
+use crate::contract::model::{Field, OperationSpec, ServiceSpec};
 
 /// The two SOAP bindings of a document.
 #[derive(Clone, Copy)]
@@ -51,9 +51,10 @@ fn tns(name: &str) -> String {
 pub(crate) fn document(
     spec: &ServiceSpec,
     address: &str,
-    include: &dyn Fn(&Operation) -> bool,
+    include: &dyn Fn(&OperationSpec) -> bool,
 ) -> String {
-    let ops: Vec<&'static Operation> = spec.operations.iter().filter(|op| include(op)).collect();
+    let ops: Vec<&'static OperationSpec> =
+        spec.operations.iter().filter(|op| include(op)).collect();
     let header_fields: Vec<&'static Field> = catalog::HEADER_ELEMENTS
         .iter()
         .filter(|h| {
@@ -110,7 +111,7 @@ fn write_message(w: &mut Writer, name: &str, parts: &[(&str, &str)]) {
 
 /// Per operation: `<Op>Request`, `<Op>Request_Headers`, and (once per response
 /// element) `<Response>`, `<Response>_Headers`.
-fn write_messages(w: &mut Writer, spec: &ServiceSpec, ops: &[&Operation]) {
+fn write_messages(w: &mut Writer, spec: &ServiceSpec, ops: &[&OperationSpec]) {
     let mut responses_written: Vec<&str> = Vec::new();
     for op in ops {
         let request = op.request_message();
@@ -140,7 +141,7 @@ fn write_headers_message(w: &mut Writer, name: &str, headers: &[&str]) {
     write_message(w, name, &parts);
 }
 
-fn write_port_type(w: &mut Writer, spec: &ServiceSpec, ops: &[&Operation]) {
+fn write_port_type(w: &mut Writer, spec: &ServiceSpec, ops: &[&OperationSpec]) {
     w.open("wsdl:portType", &[("name", spec.port_type)]);
     for op in ops {
         let request = op.request_message();
@@ -170,7 +171,7 @@ fn write_port_type(w: &mut Writer, spec: &ServiceSpec, ops: &[&Operation]) {
     w.close("wsdl:portType");
 }
 
-fn write_binding(w: &mut Writer, spec: &ServiceSpec, ops: &[&Operation], soap: Soap) {
+fn write_binding(w: &mut Writer, spec: &ServiceSpec, ops: &[&OperationSpec], soap: Soap) {
     let p = soap.prefix();
     let name = binding_name(spec, matches!(soap, Soap::V12));
     let port_type = tns(spec.port_type);

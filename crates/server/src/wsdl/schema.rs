@@ -2,10 +2,10 @@
 //! elements, the operations' wrapper elements and every named type they reach,
 //! plus the WCF arrays schema when a type of it is referenced.
 
-use super::catalog;
-use super::model::{Field, Occurs, Operation, Ty, TypeDef};
 use super::ns;
 use super::xml::Writer;
+use crate::contract::catalog;
+use crate::contract::model::{Field, Occurs, OperationSpec, Ty, TypeDef};
 
 /// The named types a document needs, in catalog order.
 struct Needed {
@@ -78,7 +78,11 @@ fn fields_of(def: &TypeDef) -> &'static [Field] {
 }
 
 /// Writes `<wsdl:types>` for these header elements and operations.
-pub(crate) fn write_types(w: &mut Writer, headers: &[&'static Field], ops: &[&'static Operation]) {
+pub(crate) fn write_types(
+    w: &mut Writer,
+    headers: &[&'static Field],
+    ops: &[&'static OperationSpec],
+) {
     let roots = headers.iter().copied().chain(
         ops.iter()
             .flat_map(|op| op.params.iter().chain(op.response.iter())),

@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use axum::body::Body;
 use bytes::Bytes;
+use http_body_util::Full;
 use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -56,7 +56,6 @@ pub async fn serve(
         let state = state.clone();
         let slot = answers.clone();
         async move {
-            let request = request.map(Body::new);
             let response = handler::handle(&state, peer, request).await;
             Ok::<_, Infallible>(response.map(|body| Answer { body, slot }))
         }
@@ -80,7 +79,7 @@ pub async fn serve(
 /// A response body that counts itself answered when hyper drops it, which it does once
 /// it has taken the last byte.
 struct Answer {
-    body: Body,
+    body: Full<Bytes>,
     slot: Arc<Slot>,
 }
 
@@ -92,12 +91,12 @@ impl Drop for Answer {
 
 impl hyper::body::Body for Answer {
     type Data = Bytes;
-    type Error = axum::Error;
+    type Error = Infallible;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         Pin::new(&mut self.get_mut().body).poll_frame(cx)
     }
 

@@ -1,6 +1,6 @@
-//! The declarative model the WSDL documents are generated from: schema fields,
-//! named types, header elements and operations. Everything here is `'static`
-//! table data; `render` turns it into XML.
+//! The declarative model of the contract: schema fields, named types, operations and
+//! what serving each does. Everything here is `'static` table data; the WSDL renderer
+//! turns it into XML, the agents dispatch on it.
 
 /// Where the type of a schema element comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,12 +132,17 @@ impl TypeDef {
     }
 }
 
-/// One operation of a service: the wrapper element children of its request and
-/// response bodies. Headers are per service (see `ServiceSpec`).
+/// One operation of an agent: everything netserver knows of it, read by dispatch, the
+/// response writer, the WSDL and the audit trail alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Operation {
+pub struct OperationSpec {
     /// Operation name, also the request wrapper element name (`SetPassword`).
     pub name: &'static str,
+    /// What serving it does, which every protocol adapter matches exhaustively; `None`:
+    /// the contract is known (for the tables' checks) but netserver does not serve it.
+    pub action: Option<Action>,
+    /// The operation named in its audit records.
+    pub audit: &'static str,
     /// Children of the request wrapper element, in order.
     pub params: &'static [Field],
     /// Name of the response wrapper element and of the output message
@@ -145,15 +150,51 @@ pub struct Operation {
     pub response_element: &'static str,
     /// Children of the response wrapper element, in order.
     pub response: &'static [Field],
-    /// Whether netserver serves this operation; only these appear in the served WSDL.
-    pub implemented: bool,
 }
 
-impl Operation {
+impl OperationSpec {
+    /// Whether netserver serves this operation; only these appear in the served WSDL.
+    pub fn implemented(&self) -> bool {
+        self.action.is_some()
+    }
+
     /// Name of the input message (`SetPasswordRequest`).
     pub fn request_message(&self) -> String {
         format!("{}Request", self.name)
     }
+}
+
+/// What an operation does, whatever the protocol that asked: an adapter reads the
+/// parameters its protocol carries, calls the domain for the action, and writes the
+/// answer. Matched exhaustively, so a new action is served by every adapter or none
+/// compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Log in with a user name and a password.
+    Authenticate,
+    /// An administrator sets an associate's password.
+    SetPassword(NamedBy),
+    /// A password changed by proving the old one (by its owner or an administrator).
+    ChangePassword(NamedBy),
+    /// The caller changes its own password, proving the old one.
+    ChangeOwnPassword,
+    /// Whether the caller may change an associate's password.
+    CanChangePassword,
+    /// The policy's verdict on a password, with the reason when `reason`.
+    IsPasswordValid { reason: bool },
+    /// An administrator has a password generated for an associate.
+    SetGeneratedPassword(NamedBy),
+    /// The ways an associate's password can be changed.
+    SupportedChangeTypes,
+}
+
+/// How an operation names the associate it aims at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamedBy {
+    /// `AssociateId`.
+    Id,
+    /// `AssociateName`.
+    Name,
 }
 
 /// The per-service constants of a WSDL document.
@@ -170,5 +211,5 @@ pub(crate) struct ServiceSpec {
     /// Global header elements returned with every response, in order.
     pub response_headers: &'static [&'static str],
     /// Every operation netserver knows the contract of, in SuperOffice's order.
-    pub operations: &'static [Operation],
+    pub operations: &'static [OperationSpec],
 }

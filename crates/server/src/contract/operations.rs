@@ -1,8 +1,9 @@
-//! Operation tables of the two agents, with SuperOffice's contract for each
-//! operation netserver knows. Serving a new operation in the WSDL means setting
-//! its `implemented` flag (or adding an entry, with any new types in `catalog`).
+//! The operation tables of the two agents: SuperOffice's contract for each operation
+//! netserver knows, and the action that serves it. Serving a new operation means giving
+//! its entry an action (or adding an entry, with any new types in `catalog`); dispatch,
+//! the response element, the WSDL and the audit name follow from the entry.
 
-use super::model::{Field, Operation, ServiceSpec, Ty, BOOLEAN, INT, STRING};
+use super::model::{Action, Field, NamedBy, OperationSpec, ServiceSpec, Ty, BOOLEAN, INT, STRING};
 
 /// Headers every User agent request may carry.
 const USER_REQUEST_HEADERS: &[&str] = &["ApplicationToken", "Credentials", "TimeZone"];
@@ -22,26 +23,30 @@ const PASSWORD_CHECK: &[Field] = &[
 ];
 
 /// User agent (`User.svc`) operations, in the order of SuperOffice's WSDL.
-const USER_OPERATIONS: &[Operation] = &[
-    Operation {
+const USER_OPERATIONS: &[OperationSpec] = &[
+    OperationSpec {
         name: "CanChangePassword",
+        action: Some(Action::CanChangePassword),
+        audit: "CanChangePassword",
         params: ASSOCIATE_ID,
         response_element: "CanChangePasswordResponse",
         response: BOOL_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "GetSupportedChangePasswordTypes",
+        action: Some(Action::SupportedChangeTypes),
+        audit: "GetSupportedChangePasswordTypes",
         params: ASSOCIATE_ID,
         response_element: "GetSupportedChangePasswordTypesResponse",
         response: &[Field::opt_nil(
             "Response",
             Ty::Tns("ArrayOfChangePasswordType"),
         )],
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "ChangePassword",
+        action: Some(Action::ChangePassword(NamedBy::Id)),
+        audit: "ChangePassword",
         params: &[
             Field::opt("AssociateId", INT),
             Field::opt_nil("OldPassword", STRING),
@@ -49,47 +54,52 @@ const USER_OPERATIONS: &[Operation] = &[
         ],
         response_element: "ChangePasswordResponse",
         response: BOOL_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "SendChangePasswordEMail",
+        action: None,
+        audit: "SendChangePasswordEMail",
         params: ASSOCIATE_ID,
         response_element: "SendChangePasswordEMailResponse",
         response: &[Field::opt_nil("Response", Ty::Tns("OperationResult"))],
-        implemented: false,
     },
-    Operation {
+    OperationSpec {
         name: "SetPasswordFromName",
+        action: Some(Action::SetPassword(NamedBy::Name)),
+        audit: "SetPasswordFromName",
         params: &[
             Field::opt_nil("AssociateName", STRING),
             Field::opt_nil("Password", STRING),
         ],
         response_element: "SetPasswordFromNameResponse",
         response: BOOL_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "SetPassword",
+        action: Some(Action::SetPassword(NamedBy::Id)),
+        audit: "SetPassword",
         params: &[
             Field::opt("AssociateId", INT),
             Field::opt_nil("Password", STRING),
         ],
         response_element: "SetPasswordResponse",
         response: BOOL_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "ChangeOwnPassword",
+        action: Some(Action::ChangeOwnPassword),
+        audit: "ChangeOwnPassword",
         params: &[
             Field::opt_nil("OldPassword", STRING),
             Field::opt_nil("NewPassword", STRING),
         ],
         response_element: "ChangeOwnPasswordResponse",
         response: BOOL_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "ChangePasswordFromName",
+        action: Some(Action::ChangePassword(NamedBy::Name)),
+        audit: "ChangePasswordFromName",
         params: &[
             Field::opt_nil("AssociateName", STRING),
             Field::opt_nil("OldPassword", STRING),
@@ -97,35 +107,38 @@ const USER_OPERATIONS: &[Operation] = &[
         ],
         response_element: "ChangePasswordFromNameResponse",
         response: BOOL_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "IsPasswordValid",
+        action: Some(Action::IsPasswordValid { reason: false }),
+        audit: "IsPasswordValid",
         params: PASSWORD_CHECK,
         response_element: "IsPasswordValidResponse",
         response: BOOL_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "SetGeneratedPassword",
+        action: Some(Action::SetGeneratedPassword(NamedBy::Id)),
+        audit: "SetGeneratedPassword",
         params: ASSOCIATE_ID,
         response_element: "SetGeneratedPasswordResponse",
         response: STRING_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "SetGeneratedPasswordFromName",
+        action: Some(Action::SetGeneratedPassword(NamedBy::Name)),
+        audit: "SetGeneratedPasswordFromName",
         params: &[Field::opt_nil("AssociateName", STRING)],
         response_element: "SetGeneratedPasswordFromNameResponse",
         response: STRING_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "IsPasswordValidWithReason",
+        action: Some(Action::IsPasswordValid { reason: true }),
+        audit: "IsPasswordValidWithReason",
         params: PASSWORD_CHECK,
         response_element: "IsPasswordValidWithReasonResponse",
         response: &[Field::opt_nil("Response", Ty::Tns("UserValidationResult"))],
-        implemented: true,
     },
 ];
 
@@ -139,23 +152,25 @@ const AUTHENTICATE_RESPONSE: &[Field] = &[
 /// SoPrincipal agent (`SoPrincipal.svc`) operations. `GetSystemInfo`,
 /// `AuthenticateImplicit` and `AuthenticateGeneric` are not listed: their types
 /// (license and key carriers) are not in the catalog.
-const PRINCIPAL_OPERATIONS: &[Operation] = &[
-    Operation {
+const PRINCIPAL_OPERATIONS: &[OperationSpec] = &[
+    OperationSpec {
         name: "AuthenticateUsernamePassword",
+        action: Some(Action::Authenticate),
+        audit: "AuthenticateUsernamePassword",
         params: &[
             Field::opt_nil("UserName", STRING),
             Field::opt_nil("Password", STRING),
         ],
         response_element: "AuthenticateResponse",
         response: AUTHENTICATE_RESPONSE,
-        implemented: true,
     },
-    Operation {
+    OperationSpec {
         name: "AuthenticateWithAccessToken",
+        action: None,
+        audit: "AuthenticateWithAccessToken",
         params: &[Field::opt_nil("AccessToken", STRING)],
         response_element: "AuthenticateResponse",
         response: AUTHENTICATE_RESPONSE,
-        implemented: false,
     },
 ];
 

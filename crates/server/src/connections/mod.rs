@@ -1,9 +1,8 @@
 //! The HTTP/1.1 layer under the handler: the accept loop and the connection cap
 //! (`accept`), each connection's limits (`guarded`, `framing`: head, body and keep-alive
 //! deadlines, head size and count, framing refusals), the register of open connections
-//! (`registry`) and the graceful stop (`shutdown`). Plain hyper rather than a web
-//! framework's server: there is one handler, and on the protocol path the framework's
-//! layers were a measurable share of a request's work.
+//! (`registry`) and the graceful stop (`shutdown`). Plain hyper, no web framework: every
+//! request goes straight to the one handler, with no router or middleware in between.
 
 mod accept;
 mod connection;
