@@ -33,7 +33,7 @@ impl Call<'_> {
                 self.ctx,
                 self.target(by)?,
                 password.as_ref(),
-                self.spec.audit,
+                self.spec.audit_name(),
             )
             .await;
         Ok(self.boolean(result.map(|()| true)))
@@ -49,7 +49,7 @@ impl Call<'_> {
                 target,
                 old.as_ref(),
                 new.as_ref(),
-                self.spec.audit,
+                self.spec.audit_name(),
             )
             .await;
         Ok(self.boolean(result.map(|()| true)))
@@ -79,7 +79,7 @@ impl Call<'_> {
         let password = self.secret("Password");
         let result = self
             .accounts
-            .validate_password(self.ctx, id, password.as_ref(), self.spec.audit)
+            .validate_password(self.ctx, id, password.as_ref(), self.spec.audit_name())
             .await;
         if !reason {
             return Ok(self.boolean(result.map(|v| v.valid)));
@@ -94,7 +94,7 @@ impl Call<'_> {
     pub(super) async fn set_generated(&self, by: NamedBy) -> Result<Reply, SoapError> {
         let result = self
             .accounts
-            .set_generated_password(self.ctx, self.target(by)?, self.spec.audit)
+            .set_generated_password(self.ctx, self.target(by)?, self.spec.audit_name())
             .await;
         Ok(self.reply(result.map(Output::Text), Output::Nil))
     }

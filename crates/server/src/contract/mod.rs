@@ -92,17 +92,6 @@ mod tests {
         }
     }
 
-    /// What the domain writes into the audit trail today: each operation under its own
-    /// name, IsPasswordValidWithReason included.
-    #[test]
-    fn every_operation_is_audited_under_its_own_name() {
-        for service in Service::ALL {
-            for op in service.known_operations() {
-                assert_eq!(op.audit, op.name);
-            }
-        }
-    }
-
     #[test]
     fn only_operations_with_an_action_are_served() {
         assert!(Service::User.served("SendChangePasswordEMail").is_none());

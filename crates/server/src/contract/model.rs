@@ -141,8 +141,6 @@ pub struct OperationSpec {
     /// What serving it does, which every protocol adapter matches exhaustively; `None`:
     /// the contract is known (for the tables' checks) but netserver does not serve it.
     pub action: Option<Action>,
-    /// The operation named in its audit records.
-    pub audit: &'static str,
     /// Children of the request wrapper element, in order.
     pub params: &'static [Field],
     /// Name of the response wrapper element and of the output message
@@ -156,6 +154,12 @@ impl OperationSpec {
     /// Whether netserver serves this operation; only these appear in the served WSDL.
     pub fn implemented(&self) -> bool {
         self.action.is_some()
+    }
+
+    /// The operation named in its audit records: every operation is audited under its own
+    /// name (IsPasswordValidWithReason too), so the table derives it rather than stores it.
+    pub fn audit_name(&self) -> &'static str {
+        self.name
     }
 
     /// Name of the input message (`SetPasswordRequest`).

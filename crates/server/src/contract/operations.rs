@@ -27,7 +27,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "CanChangePassword",
         action: Some(Action::CanChangePassword),
-        audit: "CanChangePassword",
         params: ASSOCIATE_ID,
         response_element: "CanChangePasswordResponse",
         response: BOOL_RESPONSE,
@@ -35,7 +34,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "GetSupportedChangePasswordTypes",
         action: Some(Action::SupportedChangeTypes),
-        audit: "GetSupportedChangePasswordTypes",
         params: ASSOCIATE_ID,
         response_element: "GetSupportedChangePasswordTypesResponse",
         response: &[Field::opt_nil(
@@ -46,7 +44,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "ChangePassword",
         action: Some(Action::ChangePassword(NamedBy::Id)),
-        audit: "ChangePassword",
         params: &[
             Field::opt("AssociateId", INT),
             Field::opt_nil("OldPassword", STRING),
@@ -58,7 +55,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "SendChangePasswordEMail",
         action: None,
-        audit: "SendChangePasswordEMail",
         params: ASSOCIATE_ID,
         response_element: "SendChangePasswordEMailResponse",
         response: &[Field::opt_nil("Response", Ty::Tns("OperationResult"))],
@@ -66,7 +62,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "SetPasswordFromName",
         action: Some(Action::SetPassword(NamedBy::Name)),
-        audit: "SetPasswordFromName",
         params: &[
             Field::opt_nil("AssociateName", STRING),
             Field::opt_nil("Password", STRING),
@@ -77,7 +72,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "SetPassword",
         action: Some(Action::SetPassword(NamedBy::Id)),
-        audit: "SetPassword",
         params: &[
             Field::opt("AssociateId", INT),
             Field::opt_nil("Password", STRING),
@@ -88,7 +82,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "ChangeOwnPassword",
         action: Some(Action::ChangeOwnPassword),
-        audit: "ChangeOwnPassword",
         params: &[
             Field::opt_nil("OldPassword", STRING),
             Field::opt_nil("NewPassword", STRING),
@@ -99,7 +92,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "ChangePasswordFromName",
         action: Some(Action::ChangePassword(NamedBy::Name)),
-        audit: "ChangePasswordFromName",
         params: &[
             Field::opt_nil("AssociateName", STRING),
             Field::opt_nil("OldPassword", STRING),
@@ -111,7 +103,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "IsPasswordValid",
         action: Some(Action::IsPasswordValid { reason: false }),
-        audit: "IsPasswordValid",
         params: PASSWORD_CHECK,
         response_element: "IsPasswordValidResponse",
         response: BOOL_RESPONSE,
@@ -119,7 +110,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "SetGeneratedPassword",
         action: Some(Action::SetGeneratedPassword(NamedBy::Id)),
-        audit: "SetGeneratedPassword",
         params: ASSOCIATE_ID,
         response_element: "SetGeneratedPasswordResponse",
         response: STRING_RESPONSE,
@@ -127,7 +117,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "SetGeneratedPasswordFromName",
         action: Some(Action::SetGeneratedPassword(NamedBy::Name)),
-        audit: "SetGeneratedPasswordFromName",
         params: &[Field::opt_nil("AssociateName", STRING)],
         response_element: "SetGeneratedPasswordFromNameResponse",
         response: STRING_RESPONSE,
@@ -135,7 +124,6 @@ const USER_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "IsPasswordValidWithReason",
         action: Some(Action::IsPasswordValid { reason: true }),
-        audit: "IsPasswordValidWithReason",
         params: PASSWORD_CHECK,
         response_element: "IsPasswordValidWithReasonResponse",
         response: &[Field::opt_nil("Response", Ty::Tns("UserValidationResult"))],
@@ -156,7 +144,6 @@ const PRINCIPAL_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "AuthenticateUsernamePassword",
         action: Some(Action::Authenticate),
-        audit: "AuthenticateUsernamePassword",
         params: &[
             Field::opt_nil("UserName", STRING),
             Field::opt_nil("Password", STRING),
@@ -167,7 +154,6 @@ const PRINCIPAL_OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         name: "AuthenticateWithAccessToken",
         action: None,
-        audit: "AuthenticateWithAccessToken",
         params: &[Field::opt_nil("AccessToken", STRING)],
         response_element: "AuthenticateResponse",
         response: AUTHENTICATE_RESPONSE,
