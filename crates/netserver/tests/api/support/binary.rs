@@ -209,17 +209,7 @@ pub(crate) fn bootstrap_password(file: &Path, lines: &[String]) -> String {
 /// `client login` then `client change-password` as the first administrator; returns the
 /// new password. `extra` goes to both (e.g. an application token).
 pub(crate) fn change_admin_password(env: &Env, url: &str, old: &str, extra: &[&str]) -> String {
-    let mut args = vec![
-        "client",
-        "login",
-        "--url",
-        url,
-        "--user",
-        "admin",
-        "--password-stdin",
-    ];
-    args.extend_from_slice(extra);
-    let login = env.run(&args, &format!("{old}\n"));
+    let login = env.login(url, "admin", extra, old);
     assert!(login.status.success(), "{}", err(&login));
     let ticket = out(&login).trim().to_owned();
     let new = "first-own-Password-5";
