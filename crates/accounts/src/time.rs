@@ -70,46 +70,26 @@ impl fmt::Debug for Clock {
 }
 
 /// A clock moved by hand, for tests: [`TestClock::clock`] is the [`Clock`] that reads it.
-/// It either stands still at a time ([`TestClock::at`]) or runs with the system clock,
-/// ahead of it by what [`TestClock::advance`] added ([`TestClock::following_system`]).
-/// It never goes back unless [`TestClock::set`] puts it there.
-#[derive(Clone)]
+/// It runs with the system clock, ahead of it by what [`TestClock::advance`] added, so
+/// that time keeps flowing between jumps for a running server whose callers also read the
+/// system clock. Domain tests that want a time standing still pass a `Timestamp` instead.
+#[derive(Clone, Default)]
 pub struct TestClock(Arc<TestTime>);
 
-struct TestTime {
-    /// Whether `value` is an offset from the system clock (else the time itself).
-    follows_system: bool,
-    value: AtomicI64,
-}
+/// Seconds ahead of the system clock.
+#[derive(Default)]
+struct TestTime(AtomicI64);
 
 impl TestTime {
     fn now(&self) -> Timestamp {
-        let value = self.value.load(Ordering::SeqCst);
-        if self.follows_system {
-            Timestamp::now().plus_seconds(value)
-        } else {
-            Timestamp(value)
-        }
+        Timestamp::now().plus_seconds(self.0.load(Ordering::SeqCst))
     }
 }
 
 impl TestClock {
-    /// Stands at `at` until set or advanced.
-    pub fn at(at: Timestamp) -> TestClock {
-        TestClock::new(false, at.0)
-    }
-
-    /// The system clock's time plus everything advanced since: for a running server whose
-    /// callers also read the system clock, so that time keeps flowing between jumps.
+    /// The system clock's time, until advanced.
     pub fn following_system() -> TestClock {
-        TestClock::new(true, 0)
-    }
-
-    fn new(follows_system: bool, value: i64) -> TestClock {
-        TestClock(Arc::new(TestTime {
-            follows_system,
-            value: AtomicI64::new(value),
-        }))
+        TestClock::default()
     }
 
     /// The [`Clock`] that reads this one.
@@ -129,20 +109,10 @@ impl TestClock {
         let seconds = whole_seconds(by);
         let _ = self
             .0
-            .value
+             .0
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| {
                 Some(v.saturating_add(seconds))
             });
-    }
-
-    /// Puts the clock at `to`; a clock following the system clock goes on from there.
-    pub fn set(&self, to: Timestamp) {
-        let value = if self.0.follows_system {
-            to.0.saturating_sub(Timestamp::now().0)
-        } else {
-            to.0
-        };
-        self.0.value.store(value, Ordering::SeqCst);
     }
 }
 
@@ -157,22 +127,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_standing_test_clock_moves_only_when_told() {
-        let test = TestClock::at(Timestamp(1_000));
-        let clock = test.clock();
-        assert_eq!(clock.now(), Timestamp(1_000));
-        test.advance(Duration::from_secs(90));
-        assert_eq!(clock.now(), Timestamp(1_090));
-        assert_eq!(
-            clock.clone().now(),
-            Timestamp(1_090),
-            "clones read the same time"
-        );
-        test.set(Timestamp(5));
-        assert_eq!(test.now(), Timestamp(5));
-    }
-
-    #[test]
     fn a_following_test_clock_runs_ahead_of_the_system_clock() {
         let test = TestClock::following_system();
         let before = Timestamp::now();
@@ -182,8 +136,6 @@ mod tests {
         let read = test.now();
         assert!(read >= before.plus(Duration::from_secs(3_600)));
         assert!(read <= Timestamp::now().plus(Duration::from_secs(3_600)));
-        test.set(Timestamp(7));
-        assert!(test.now() >= Timestamp(7) && test.now() <= Timestamp(8));
     }
 
     #[test]
