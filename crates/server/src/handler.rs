@@ -1,5 +1,5 @@
-//! The one HTTP entry point: health, GET to the WSDL and info pages, POST to a SOAP call
-//! (`soap_call`), anything else refused.
+//! The one HTTP entry point: health, GET to the OpenAPI document, GET to the WSDL and
+//! info pages, POST to a SOAP call (`soap_call`), anything else refused.
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -9,9 +9,9 @@ use http::{header, HeaderMap, Method, Request, StatusCode};
 
 use crate::health;
 use crate::respond::{self, Response};
-use crate::routes::{parse_path, Endpoint};
-use crate::wsdl;
+use crate::routes::{openapi_customer, parse_path, Endpoint};
 use crate::AppState;
+use crate::{openapi, wsdl};
 
 /// Every HTTP request of a connection.
 pub async fn handle<B>(state: &AppState, peer: SocketAddr, request: Request<B>) -> Response
@@ -25,6 +25,9 @@ where
     }
     if path.eq_ignore_ascii_case("/health/ready") {
         return health::ready(state).await;
+    }
+    if let Some(customer) = openapi_customer(path) {
+        return describe_rest(state, customer, request.method()).await;
     }
     let Some(endpoint) = parse_path(path) else {
         return respond::text(StatusCode::NOT_FOUND, "no such service\n");
@@ -45,6 +48,19 @@ where
         Method::POST => crate::soap_call::serve(state, &endpoint, peer, request).await,
         _ => respond::method_not_allowed(),
     }
+}
+
+/// The OpenAPI document, naming the base it was asked under; an unknown customer has
+/// no such base (404, as for the WSDL).
+async fn describe_rest(state: &AppState, customer: Option<String>, method: &Method) -> Response {
+    if !matches!(*method, Method::GET | Method::HEAD) {
+        return respond::get_only();
+    }
+    if let Err(error) = state.accounts.resolve_tenant(customer.as_deref()).await {
+        return respond::tenant_refused_page(&error);
+    }
+    let base = customer.map(|c| format!("/{c}")).unwrap_or_default();
+    respond::json_document(openapi::openapi(&base))
 }
 
 /// `?wsdl` / `?singleWsdl` (any case) gives the WSDL; anything else the info page.

@@ -16,6 +16,7 @@ pub mod contract;
 pub mod fuzzing;
 mod handler;
 mod health;
+pub mod openapi;
 mod public_url;
 mod read;
 mod respond;

@@ -44,6 +44,11 @@ pub fn xml_document(body: String) -> Response {
     with_type(StatusCode::OK, "text/xml; charset=utf-8", body)
 }
 
+/// A generated JSON document (the OpenAPI document).
+pub fn json_document(body: String) -> Response {
+    with_type(StatusCode::OK, "application/json; charset=utf-8", body)
+}
+
 /// An HTML page (the info page).
 pub fn html(body: String) -> Response {
     with_type(StatusCode::OK, "text/html; charset=utf-8", body)
@@ -63,6 +68,18 @@ pub fn method_not_allowed() -> Response {
     response
         .headers_mut()
         .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+    response
+}
+
+/// A method other than GET and HEAD on a document.
+pub fn get_only() -> Response {
+    let mut response = text(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "use GET for this document\n",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     response
 }
 

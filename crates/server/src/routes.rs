@@ -52,6 +52,25 @@ pub fn parse_path(path: &str) -> Option<Endpoint> {
     })
 }
 
+/// The customer segment of a path asking for the OpenAPI document
+/// (`[/<customer>]/api/v1/openapi.json`, any case): `Some(None)` without one, `None` when
+/// the path asks for something else.
+pub fn openapi_customer(path: &str) -> Option<Option<String>> {
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    let first = segments.next()?;
+    let (customer, api) = if first.eq_ignore_ascii_case("api") {
+        (None, first)
+    } else {
+        (Some(first.to_owned()), segments.next()?)
+    };
+    let rest = [segments.next()?, segments.next()?];
+    let wanted = api.eq_ignore_ascii_case("api")
+        && rest[0].eq_ignore_ascii_case("v1")
+        && rest[1].eq_ignore_ascii_case("openapi.json")
+        && segments.next().is_none();
+    wanted.then_some(customer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +89,26 @@ mod tests {
         assert_eq!(e.customer.as_deref(), Some("Cust12345"));
         assert_eq!(e.svc_path, "/Cust12345/Remote/Services88/SoPrincipal.svc");
         assert!(parse_path("/Services88/User.svc/soap12").is_some());
+    }
+
+    #[test]
+    fn finds_the_openapi_document_with_or_without_a_customer() {
+        assert_eq!(openapi_customer("/api/v1/openapi.json"), Some(None));
+        assert_eq!(openapi_customer("/API/V1/OpenApi.JSON"), Some(None));
+        assert_eq!(
+            openapi_customer("/Cust12345/api/v1/openapi.json"),
+            Some(Some("Cust12345".to_owned()))
+        );
+        for p in [
+            "/",
+            "/api/v1",
+            "/api/v2/openapi.json",
+            "/a/b/api/v1/openapi.json",
+            "/api/v1/openapi.json/x",
+            "/api/v1/Agents/User/SetPassword",
+        ] {
+            assert_eq!(openapi_customer(p), None, "{p}");
+        }
     }
 
     #[test]

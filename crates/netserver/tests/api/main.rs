@@ -26,6 +26,7 @@ mod log_context;
 mod names;
 mod nodes;
 mod online;
+mod openapi;
 mod oracle;
 mod outage;
 mod password_properties;
