@@ -24,6 +24,29 @@ pub struct AuditEvent {
     pub operation_id: Option<String>,
 }
 
+impl AuditEvent {
+    /// A successful administrative change made from the command line: no caller, no
+    /// request, the client `cli`.
+    pub fn by_cli(
+        tenant: TenantId,
+        operation: &str,
+        target: Option<AssociateId>,
+        at: Timestamp,
+    ) -> AuditEvent {
+        AuditEvent {
+            tenant,
+            at,
+            actor: None,
+            target,
+            operation: operation.into(),
+            outcome: Outcome::Success,
+            client: Some("cli".into()),
+            app: None,
+            operation_id: None,
+        }
+    }
+}
+
 /// Which audit events to read.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AuditFilter {

@@ -2,7 +2,7 @@
 //! SuperOffice-style exception type name; the protocol adapters map it once each
 //! (SOAP `ExceptionInfo`/fault, REST JSON). The user-facing text never carries a
 //! password, ticket, token or internal detail; the internal detail lives only in
-//! `StoreError`, which is logged, not sent.
+//! `StoreError` and `Internal`'s text, which are logged, not sent.
 
 use crate::associate::AssociateId;
 use crate::policy::PolicyViolation;
@@ -13,6 +13,14 @@ pub enum AccountError {
     CredentialsMissing,
     #[error("the ticket is not valid")]
     TicketInvalid,
+    /// A name and password sent on the call (REST `Basic`) that do not log in: unknown,
+    /// wrong, retired and locked all read alike.
+    #[error("the user name or password is not correct")]
+    CredentialsRefused,
+    /// Online installations take a ticket and an application token, never a password on
+    /// each call.
+    #[error("this installation does not accept a user name and password on each call: log in and send the ticket")]
+    PasswordCredentialsRefused,
     #[error("the ticket has expired; log in again")]
     TicketExpired,
     #[error("the caller lacks the functional right '{0}'")]
@@ -87,8 +95,10 @@ pub enum AccountError {
     /// may succeed when retried; nothing was written.
     #[error("the user store is unavailable; try again shortly")]
     StoreUnavailable(StoreError),
+    /// Anything else that went wrong inside: a store failure, a hashing thread that did
+    /// not answer, a broken invariant. The detail is for the log only.
     #[error("the server could not complete the request")]
-    Internal(StoreError),
+    Internal(String),
 }
 
 /// An unreachable store is the caller's to retry; every other store failure is internal.
@@ -96,7 +106,7 @@ impl From<StoreError> for AccountError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(_) => AccountError::StoreUnavailable(e),
-            other => AccountError::Internal(other),
+            other => AccountError::Internal(other.to_string()),
         }
     }
 }
@@ -107,6 +117,8 @@ impl AccountError {
         match self {
             AccountError::CredentialsMissing => "credentials_missing",
             AccountError::TicketInvalid => "ticket_invalid",
+            AccountError::CredentialsRefused => "credentials_refused",
+            AccountError::PasswordCredentialsRefused => "password_credentials_refused",
             AccountError::TicketExpired => "ticket_expired",
             AccountError::RightMissing(_) => "right_missing",
             AccountError::PrivilegeGuard => "privilege_guard",
@@ -146,6 +158,9 @@ impl AccountError {
             | AccountError::TicketInvalid
             | AccountError::TicketAppMismatch
             | AccountError::CallerRetired => "SoInvalidTicketException",
+            AccountError::CredentialsRefused | AccountError::PasswordCredentialsRefused => {
+                "SoCredentialsException"
+            }
             AccountError::TicketExpired => "SoTicketExpiredException",
             AccountError::RightMissing(_)
             | AccountError::PrivilegeGuard
@@ -186,6 +201,8 @@ impl AccountError {
             | AccountError::TicketExpired
             | AccountError::TicketAppMismatch
             | AccountError::CallerRetired => "Please log in again.",
+            AccountError::CredentialsRefused => "The user name or password is not correct.",
+            AccountError::PasswordCredentialsRefused => "Please log in first.",
             AccountError::RightMissing(_) | AccountError::PrivilegeGuard => {
                 "You are not allowed to do this."
             }
@@ -266,7 +283,7 @@ mod tests {
 
     #[test]
     fn internal_errors_do_not_leak_detail() {
-        let e = AccountError::Internal(StoreError::Backend("disk I/O error at /var/x.db".into()));
+        let e = AccountError::Internal("disk I/O error at /var/x.db".into());
         assert!(!e.public_message().contains("/var/x.db"));
         assert_eq!(e.exception_type(), "SoServerException");
         assert!(e.is_server_side());
@@ -317,6 +334,8 @@ mod tests {
         let all = [
             AccountError::CredentialsMissing,
             AccountError::TicketInvalid,
+            AccountError::CredentialsRefused,
+            AccountError::PasswordCredentialsRefused,
             AccountError::TicketExpired,
             AccountError::RightMissing("admin-users"),
             AccountError::PrivilegeGuard,
@@ -353,7 +372,7 @@ mod tests {
             AccountError::ReuseRefusalsExceeded,
             AccountError::ServerBusy,
             AccountError::TicketAppMismatch,
-            AccountError::Internal(StoreError::Conflict),
+            AccountError::Internal("broken".into()),
             AccountError::StoreUnavailable(StoreError::Unavailable("down".into())),
         ];
         let mut codes: Vec<_> = all.iter().map(|e| e.code()).collect();

@@ -31,24 +31,20 @@ pub use associate::{parse_rights, Associate, AssociateId, NewAssociate, Right, U
 pub use audit::{AuditEvent, AuditFilter, Outcome};
 pub use error::{AccountError, StoreError};
 pub use hasher::{Hasher, KdfParams, Lane, Verified, WorkArea};
-pub use lockout::{refusal_outcome, FailureRecorded, LockState, LockoutSettings, RateLimiter};
+pub use lockout::{FailureRecorded, LockState, LockoutSettings, LoginRefusal};
 pub use name_key::name_key;
 pub use ops::{
-    Accounts, Authenticated, Authority, CallContext, NewUser, Principal, TargetRef, Validation,
-    CHANGE_BY_PASSWORD,
+    Accounts, Authenticated, CallContext, Credentials, NewUser, Principal, TargetRef, Validation,
 };
 pub use policy::{normalize, PasswordPolicy, PolicyViolation, Subject};
 pub use secret::Secret;
 pub use settings::{Mode, Settings};
 pub use store::{
-    AppStore, AuditStore, CredentialStore, DirectoryStore, PasswordChange, Readiness, Store,
+    AppStore, AuditStore, CredentialStore, DirectoryStore, Login, PasswordChange, Readiness, Store,
     TenantStore, TicketRecord, TicketStore,
 };
-pub use tenant::{
-    valid_tenant_name, Tenant, TenantId, DEFAULT_TENANT, DEFAULT_TENANT_NAME, TENANT_NAME_MAX,
-};
+pub use tenant::{Tenant, TenantId, DEFAULT_TENANT};
 /// The ticket parser, for the fuzz targets (`fuzz/`) only.
 #[cfg(feature = "fuzzing")]
 pub use ticket::parse as parse_ticket;
-pub use ticket::{IssuedTicket, TicketParts};
 pub use time::{Clock, TestClock, Timestamp};

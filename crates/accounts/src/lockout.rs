@@ -93,16 +93,41 @@ impl FailureRecorded {
     }
 }
 
-/// The audit outcome of a refused proof of an associate's password, from what counting it
-/// did (`None`: not counted) and whether the associate was locked already:
-/// `account_locked` (this failure locked it), `login_locked` (refused because locked) or
-/// `login_failed`. Pure, so that a store writing the audit record in the same transaction
-/// as the count names it as the domain does.
-pub fn refusal_outcome(recorded: Option<&FailureRecorded>, locked: bool) -> &'static str {
-    match recorded {
-        Some(r) if r.locked_now() => "account_locked",
-        _ if locked => "login_locked",
-        _ => "login_failed",
+/// How a refused proof of a password ended, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// A wrong password (or an unknown name).
+    Failed,
+    /// Refused because the associate was locked; the password was not judged.
+    Locked,
+    /// This failure locked the associate.
+    LockedNow,
+}
+
+impl LoginRefusal {
+    /// What counting the failure did (`recorded`, `None` when nothing was counted) and
+    /// whether the associate was locked before. Pure, so that a store writing the audit
+    /// record in the same transaction as the count names it as the domain does.
+    pub fn of(recorded: Option<&FailureRecorded>, locked: bool) -> LoginRefusal {
+        match recorded {
+            Some(r) if r.locked_now() => LoginRefusal::LockedNow,
+            _ if locked => LoginRefusal::Locked,
+            _ => LoginRefusal::Failed,
+        }
+    }
+
+    /// The audit outcome's stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            LoginRefusal::Failed => "login_failed",
+            LoginRefusal::Locked => "login_locked",
+            LoginRefusal::LockedNow => "account_locked",
+        }
+    }
+
+    /// The audit outcome.
+    pub fn outcome(self) -> crate::audit::Outcome {
+        crate::audit::Outcome::Failure(self.code().into())
     }
 }
 
@@ -238,7 +263,8 @@ impl RateLimiter {
     }
 
     /// How many addresses are being tracked (for tests of the pruning).
-    pub fn tracked(&self) -> usize {
+    #[cfg(test)]
+    fn tracked(&self) -> usize {
         self.state
             .lock()
             .unwrap_or_else(|p| p.into_inner())

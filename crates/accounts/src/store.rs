@@ -47,6 +47,29 @@ pub struct PasswordChange {
     pub clear_lock: bool,
 }
 
+/// Everything a successful log-in writes, committed in one transaction by the backend:
+/// the upgraded hash (when the hashing parameters changed since it was made), the
+/// cleared soft lock, the new ticket and the audit record. A log-in whose audit record
+/// cannot be written fails whole: no ticket without its record.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub associate_id: AssociateId,
+    /// The password re-hashed with today's parameters.
+    pub rehash: Option<String>,
+    /// Forget earlier failed log-ins and lift the lock.
+    pub clear_lock: bool,
+    /// `None` for a call that proves a password without logging in (REST `Basic`).
+    pub ticket: Option<TicketRecord>,
+    pub audit: Option<AuditEvent>,
+}
+
+impl Login {
+    /// True when committing it would write nothing.
+    pub fn is_empty(&self) -> bool {
+        self.rehash.is_none() && !self.clear_lock && self.ticket.is_none() && self.audit.is_none()
+    }
+}
+
 /// Whether the store can take requests now.
 #[async_trait]
 pub trait Readiness: Send + Sync + 'static {
@@ -81,7 +104,17 @@ pub trait DirectoryStore: Send + Sync + 'static {
     async fn list_associates(&self, tenant: TenantId) -> Result<Vec<Associate>, StoreError>;
     async fn count_associates(&self, tenant: TenantId) -> Result<u64, StoreError>;
     /// `StoreError::Conflict` when the name is taken in the tenant (case-insensitively).
-    async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError>;
+    /// `audit`, when given, is written in the same transaction with the new associate's id
+    /// as its target: no associate without its record.
+    async fn insert_associate_audited(
+        &self,
+        new: NewAssociate,
+        audit: Option<AuditEvent>,
+    ) -> Result<Associate, StoreError>;
+    /// An associate without an audit record of its own (seeding, copies, tests).
+    async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
+        self.insert_associate_audited(new, None).await
+    }
     /// Marks retired and revokes all its tickets; false when no such associate.
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError>;
 }
@@ -90,8 +123,8 @@ pub trait DirectoryStore: Send + Sync + 'static {
 /// must-change flag and the soft lock that failed proofs of it build up.
 #[async_trait]
 pub trait CredentialStore: Send + Sync + 'static {
-    /// Replaces the hash without touching tickets (re-hash on log-in with new parameters).
-    async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError>;
+    /// Applies a `Login` atomically (nothing when it is empty).
+    async fn commit_login(&self, login: Login) -> Result<(), StoreError>;
     /// Applies a `PasswordChange` atomically; false (and nothing written) when the
     /// associate does not exist.
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError>;
@@ -114,7 +147,7 @@ pub trait CredentialStore: Send + Sync + 'static {
     ) -> Result<Option<FailureRecorded>, StoreError>;
     /// A refused log-in of an existing associate in ONE transaction: the failure counted
     /// as [`CredentialStore::record_login_failure`] counts it, and `event` (the log-in's
-    /// audit record) written with the outcome [`crate::refusal_outcome`] gives for that
+    /// audit record) written with the outcome [`crate::LoginRefusal::of`] gives for that
     /// count and `locked`. One commit, like the refusal of an unknown name (its audit
     /// record alone), so that the time of the answer tells neither the name's existence
     /// nor its lock.

@@ -12,9 +12,6 @@ pub type TenantId = i64;
 /// The built-in tenant of paths without a customer segment; created by the store's schema.
 pub const DEFAULT_TENANT: TenantId = 1;
 
-/// The name of the built-in default tenant.
-pub const DEFAULT_TENANT_NAME: &str = "default";
-
 /// A tenant; its name is the path segment, matched case-insensitively.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tenant {

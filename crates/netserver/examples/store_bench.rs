@@ -55,13 +55,13 @@ async fn bench_one(url: &str, connections: usize, dur: Duration) -> Result<Strin
         login_rate_per_minute: 0,
         ..Settings::default()
     };
-    let accounts = wiring::accounts(url, KdfParams::default(), cores, settings).await?;
+    let store = wiring::open_store(url, &store::StoreOptions::default()).await?;
+    let accounts = wiring::domain(store.clone(), KdfParams::default(), cores, settings)?;
     add(&accounts, "admin", vec![Right::AdminAll]).await?;
     let mut targets = Vec::new();
     for i in 0..connections {
         targets.push(add(&accounts, &format!("target{i}"), vec![]).await?);
     }
-    let store = accounts.store().clone();
     let running = wiring::start("127.0.0.1:0", accounts, server::ServerConfig::default()).await?;
     let url = format!("http://{}", running.addr);
     let client = netserver::client::Client::new(&url, soap::SoapVersion::V11, None)?;

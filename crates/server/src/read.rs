@@ -7,7 +7,7 @@
 use std::error::Error;
 use std::net::IpAddr;
 
-use accounts::{AccountError, CallContext, Secret};
+use accounts::{AccountError, CallContext, Credentials, Secret};
 use bytes::Bytes;
 use http::{header, HeaderMap, Request};
 use http_body_util::{BodyExt, Limited};
@@ -92,7 +92,11 @@ where
     check_action(headers, content_type, &request)?;
     let ctx = CallContext {
         tenant,
-        ticket: request.headers.ticket.clone().map(Secret::new),
+        credentials: request
+            .headers
+            .ticket
+            .clone()
+            .map(|t| Credentials::Ticket(Secret::new(t))),
         app_token: request.headers.application_token.clone().map(Secret::new),
         client: Some(client.to_string()),
         operation_id: op_id.to_owned(),

@@ -34,7 +34,7 @@ use subtle::ConstantTimeEq;
 
 use std::time::{Duration, Instant};
 
-use crate::error::{AccountError, StoreError};
+use crate::error::AccountError;
 use crate::secret::Secret;
 use workers::{Refused, Workers};
 
@@ -96,7 +96,7 @@ pub struct Hasher {
 fn refused(r: Refused, what: &str) -> AccountError {
     match r {
         Refused::Busy => AccountError::ServerBusy,
-        Refused::Failed => StoreError::Backend(format!("{what} failed")).into(),
+        Refused::Failed => AccountError::Internal(format!("{what} failed")),
     }
 }
 
@@ -165,7 +165,7 @@ impl Hasher {
                 check()?;
                 let salt = SaltString::generate(&mut OsRng);
                 hash_with(&argon, pw.expose(), &salt, area)
-                    .map_err(|e| StoreError::Backend(format!("hashing failed: {e}")).into())
+                    .map_err(|e| AccountError::Internal(format!("hashing failed: {e}")))
             })
             .await
             .map_err(|r| refused(r, "hashing task"))?

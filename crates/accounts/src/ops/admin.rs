@@ -4,7 +4,7 @@
 use rand::distributions::{Alphanumeric, DistString};
 
 use crate::associate::{Associate, NewAssociate, Right, UserType};
-use crate::audit::{AuditEvent, Outcome};
+use crate::audit::AuditEvent;
 use crate::error::{AccountError, StoreError};
 use crate::ops::Accounts;
 use crate::policy::{normalize, Subject};
@@ -58,17 +58,15 @@ impl Accounts {
             must_change: user.must_change,
             created_at: now,
         };
-        let created = self
-            .store
-            .insert_associate(new)
+        // The store fills in the new associate's id as the record's target.
+        let audit = AuditEvent::by_cli(tenant, "user add", None, now);
+        self.store
+            .insert_associate_audited(new, Some(audit))
             .await
             .map_err(|e| match e {
                 StoreError::Conflict => AccountError::AssociateNameTaken(name),
-                other => AccountError::Internal(other),
-            })?;
-        self.audit_admin(tenant, "user add", Some(created.id), now)
-            .await?;
-        Ok(created)
+                other => AccountError::from(other),
+            })
     }
 
     /// Retires an associate by name and revokes its tickets. Returns the associate as it
@@ -145,17 +143,7 @@ impl Accounts {
         target: Option<i32>,
         now: Timestamp,
     ) -> Result<(), AccountError> {
-        let event = AuditEvent {
-            tenant,
-            at: now,
-            actor: None,
-            target,
-            operation: operation.into(),
-            outcome: Outcome::Success,
-            client: Some("cli".into()),
-            app: None,
-            operation_id: None,
-        };
+        let event = AuditEvent::by_cli(tenant, operation, target, now);
         Ok(self.store.record_audit(event).await?)
     }
 }

@@ -2,7 +2,7 @@
 //! the hash, and the one transaction that stores it, revokes tickets and audits.
 
 use crate::associate::Associate;
-use crate::audit::{AuditEvent, Outcome};
+use crate::audit::Outcome;
 use crate::error::AccountError;
 use crate::hasher::Lane;
 use crate::ops::rules::Authority;
@@ -15,7 +15,7 @@ impl Accounts {
     /// The policy verdict for `password` (not yet normalised) as `target`'s new password:
     /// every rule, the history included. The one function all setting operations and
     /// `IsPasswordValid*` use.
-    pub async fn policy_verdict(
+    pub(crate) async fn policy_verdict(
         &self,
         target: Option<&Associate>,
         password: &Secret,
@@ -128,18 +128,8 @@ impl Accounts {
             associate_id: target.id,
             password_hash: phc,
             // A user changing their own password keeps the session they did it from.
-            keep_ticket: own.then(|| caller.ticket_id.clone()),
-            audit: AuditEvent {
-                tenant: ctx.tenant,
-                at: ctx.now,
-                actor: Some(caller.associate.id),
-                target: Some(target.id),
-                operation: operation.into(),
-                outcome: Outcome::Success,
-                client: ctx.client.clone(),
-                app: caller.app.clone(),
-                operation_id: Some(ctx.operation_id.clone()),
-            },
+            keep_ticket: own.then(|| caller.ticket_id.clone()).flatten(),
+            audit: caller.audit(ctx, Some(target.id), operation, Outcome::Success),
             must_change: imposed && self.settings.policy.must_change_on_admin_set,
             history_keep: self.settings.policy.history.saturating_sub(1),
             // An administrator's set lifts the lock; a user's own change got here only by

@@ -2,7 +2,7 @@
 //! administrative verbs of the CLI (add, list, revoke).
 
 use crate::app::{self, Agent, AppRecord, NewApp};
-use crate::audit::{AuditEvent, Outcome};
+use crate::audit::AuditEvent;
 use crate::error::{AccountError, StoreError};
 use crate::ops::{Accounts, CallContext};
 use crate::secret::Secret;
@@ -15,7 +15,7 @@ impl Accounts {
     /// look at tokens at all. Online: the token must belong to a registered, unrevoked
     /// app; the User agent must be enabled and the app must have user management.
     /// Answers the app in Online mode: its name for the audit trail, its id for the ticket.
-    pub async fn check_app(
+    pub(crate) async fn check_app(
         &self,
         ctx: &CallContext,
         agent: Agent,
@@ -70,7 +70,7 @@ impl Accounts {
         };
         let created = self.store.insert_app(new).await.map_err(|e| match e {
             StoreError::Conflict => AccountError::AppNameTaken(name),
-            other => AccountError::Internal(other),
+            other => AccountError::from(other),
         })?;
         self.audit_app(tenant, "app add", now).await?;
         Ok((created, token))
@@ -109,17 +109,7 @@ impl Accounts {
         operation: &str,
         now: Timestamp,
     ) -> Result<(), AccountError> {
-        let event = AuditEvent {
-            tenant,
-            at: now,
-            actor: None,
-            target: None,
-            operation: operation.into(),
-            outcome: Outcome::Success,
-            client: Some("cli".into()),
-            app: None,
-            operation_id: None,
-        };
+        let event = AuditEvent::by_cli(tenant, operation, None, now);
         Ok(self.store.record_audit(event).await?)
     }
 }

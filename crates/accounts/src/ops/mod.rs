@@ -6,6 +6,7 @@ mod apply;
 mod apps;
 mod auth;
 mod listing;
+mod login;
 mod password;
 mod query;
 mod rules;
@@ -15,7 +16,8 @@ mod tests;
 
 use std::sync::Arc;
 
-use crate::associate::Associate;
+use crate::associate::{Associate, AssociateId};
+use crate::audit::{AuditEvent, Outcome};
 use crate::hasher::Hasher;
 use crate::lockout::RateLimiter;
 use crate::secret::Secret;
@@ -28,15 +30,24 @@ use crate::unknown_tickets::UnknownTickets;
 
 pub use admin::NewUser;
 pub use password::TargetRef;
-pub use query::{Validation, CHANGE_BY_PASSWORD};
-pub use rules::Authority;
+pub use query::Validation;
+
+/// How the caller of a User agent call says who it is.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// A ticket from a log-in (SOAP's `Credentials` header, REST's `SOTicket`).
+    Ticket(Secret),
+    /// A name and password proved on this very call as a log-in proves them, without a
+    /// ticket (REST's `Basic`, on-site only).
+    Password { name: String, password: Secret },
+}
 
 /// What a protocol adapter knows about one call.
 #[derive(Debug, Clone)]
 pub struct CallContext {
     /// The tenant the request's path named (the default tenant without a customer segment).
     pub tenant: TenantId,
-    pub ticket: Option<Secret>,
+    pub credentials: Option<Credentials>,
     pub app_token: Option<Secret>,
     /// The client's address as the transport saw it, for the audit trail.
     pub client: Option<String>,
@@ -45,13 +56,60 @@ pub struct CallContext {
     pub now: Timestamp,
 }
 
+impl CallContext {
+    /// The ticket the caller sent, if that is how it authenticates.
+    pub fn ticket(&self) -> Option<&Secret> {
+        match &self.credentials {
+            Some(Credentials::Ticket(ticket)) => Some(ticket),
+            _ => None,
+        }
+    }
+
+    /// An audit record of this call.
+    pub(crate) fn audit(
+        &self,
+        actor: Option<AssociateId>,
+        target: Option<AssociateId>,
+        operation: &str,
+        outcome: Outcome,
+        app: Option<String>,
+    ) -> AuditEvent {
+        AuditEvent {
+            tenant: self.tenant,
+            at: self.now,
+            actor,
+            target,
+            operation: operation.into(),
+            outcome,
+            client: self.client.clone(),
+            app,
+            operation_id: Some(self.operation_id.clone()),
+        }
+    }
+}
+
 /// The authenticated caller of one request.
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub associate: Associate,
-    pub ticket_id: String,
+    /// The ticket it called with; `None` when it proved its password on the call.
+    pub ticket_id: Option<String>,
     /// The calling application's name, when known.
     pub app: Option<String>,
+}
+
+impl Principal {
+    /// An audit record of `ctx`'s call, made by this caller.
+    pub(crate) fn audit(
+        &self,
+        ctx: &CallContext,
+        target: Option<AssociateId>,
+        operation: &str,
+        outcome: Outcome,
+    ) -> AuditEvent {
+        let actor = Some(self.associate.id);
+        ctx.audit(actor, target, operation, outcome, self.app.clone())
+    }
 }
 
 /// A successful log-in.
@@ -93,10 +151,6 @@ impl Accounts {
             standing: Arc::default(),
             settings: Arc::new(settings),
         }
-    }
-
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
     }
 
     pub fn settings(&self) -> &Settings {

@@ -2,9 +2,10 @@
 //! SetGeneratedPassword(FromName), ChangePassword(FromName), ChangeOwnPassword.
 
 use crate::associate::{Associate, AssociateId};
-use crate::audit::{AuditEvent, Outcome};
+use crate::audit::Outcome;
 use crate::error::AccountError;
 use crate::hasher::Lane;
+use crate::lockout::LoginRefusal;
 use crate::ops::rules::{admin_over, change_over, Authority};
 use crate::ops::{Accounts, CallContext, Principal};
 use crate::policy::{normalize, PolicyViolation, Subject};
@@ -119,6 +120,35 @@ impl Accounts {
         operation: &str,
     ) -> Result<(), AccountError> {
         let caller = self.caller_allowing_change(ctx).await?;
+        self.change_password_as(&caller, ctx, target, old, new, operation)
+            .await
+    }
+
+    /// ChangeOwnPassword: the caller's own password, proven by the old one.
+    pub async fn change_own_password(
+        &self,
+        ctx: &CallContext,
+        old: Option<&Secret>,
+        new: Option<&Secret>,
+        operation: &str,
+    ) -> Result<(), AccountError> {
+        let caller = self.caller_allowing_change(ctx).await?;
+        let own = TargetRef::Id(Some(caller.associate.id));
+        self.change_password_as(&caller, ctx, own, old, new, operation)
+            .await
+    }
+
+    /// A password change by an authenticated caller: its own (proven by the old
+    /// password) or, as an administrator, another's.
+    async fn change_password_as(
+        &self,
+        caller: &Principal,
+        ctx: &CallContext,
+        target: TargetRef<'_>,
+        old: Option<&Secret>,
+        new: Option<&Secret>,
+        operation: &str,
+    ) -> Result<(), AccountError> {
         let result = async {
             let target = self.resolve(ctx, target).await?;
             if caller.associate.must_change && caller.associate.id != target.id {
@@ -132,30 +162,17 @@ impl Accounts {
             let pw = new.cloned().unwrap_or_else(|| Secret::new(""));
             match authority {
                 Authority::Own => {
-                    self.apply_password(&caller, ctx, &target, &pw, authority, operation)
+                    self.apply_password(caller, ctx, &target, &pw, authority, operation)
                         .await
                 }
                 Authority::Admin => {
-                    self.impose_password(&caller, ctx, &target, &pw, operation)
+                    self.impose_password(caller, ctx, &target, &pw, operation)
                         .await
                 }
             }
         }
         .await;
-        self.audited(&caller, ctx, target.id(), operation, result)
-            .await
-    }
-
-    /// ChangeOwnPassword: the caller's own password, proven by the old one.
-    pub async fn change_own_password(
-        &self,
-        ctx: &CallContext,
-        old: Option<&Secret>,
-        new: Option<&Secret>,
-    ) -> Result<(), AccountError> {
-        let caller = self.caller_allowing_change(ctx).await?;
-        let id = caller.associate.id;
-        self.change_password(ctx, TargetRef::Id(Some(id)), old, new, "ChangeOwnPassword")
+        self.audited(caller, ctx, target.id(), operation, result)
             .await
     }
 
@@ -218,7 +235,7 @@ impl Accounts {
             Ok(())
         } else {
             let outcome = self.login_failure(target, ctx, locked).await;
-            if outcome == "account_locked" {
+            if outcome == LoginRefusal::LockedNow {
                 self.audit_lock(ctx, target.id).await;
             }
             Err(AccountError::OldPasswordWrong)
@@ -280,17 +297,7 @@ impl Accounts {
         operation: &str,
         outcome: Outcome,
     ) {
-        let event = AuditEvent {
-            tenant: ctx.tenant,
-            at: ctx.now,
-            actor: Some(caller.associate.id),
-            target,
-            operation: operation.into(),
-            outcome,
-            client: ctx.client.clone(),
-            app: caller.app.clone(),
-            operation_id: Some(ctx.operation_id.clone()),
-        };
+        let event = caller.audit(ctx, target, operation, outcome);
         if let Err(e) = self.store.record_audit(event).await {
             tracing::error!(error = %e, "could not write an audit record");
         }

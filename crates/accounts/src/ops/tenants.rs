@@ -41,17 +41,13 @@ impl Accounts {
             .await
             .map_err(|e| match e {
                 StoreError::Conflict => AccountError::TenantNameTaken(name.to_owned()),
-                other => AccountError::Internal(other),
+                other => AccountError::from(other),
             })?;
         self.audit_admin(tenant.id, "tenant add", None, now).await?;
         let (admin, password) = self
             .bootstrap_admin(tenant.id, now, false)
             .await?
-            .ok_or_else(|| {
-                AccountError::Internal(StoreError::Backend(
-                    "a new tenant already has associates".into(),
-                ))
-            })?;
+            .ok_or_else(|| AccountError::Internal("a new tenant already has associates".into()))?;
         Ok((tenant, admin, password))
     }
 

@@ -13,8 +13,8 @@ use crate::audit::{AuditEvent, AuditFilter};
 use crate::error::StoreError;
 use crate::lockout::{FailureRecorded, LockoutSettings};
 use crate::store::{
-    AppStore, AuditStore, CredentialStore, DirectoryStore, PasswordChange, Readiness, TenantStore,
-    TicketRecord, TicketStore,
+    AppStore, AuditStore, CredentialStore, DirectoryStore, Login, PasswordChange, Readiness,
+    TenantStore, TicketRecord, TicketStore,
 };
 use crate::tenant::{Tenant, TenantId};
 use crate::time::Timestamp;
@@ -82,8 +82,18 @@ impl DirectoryStore for MemoryStore {
         Ok(u64::try_from(count).unwrap_or(u64::MAX))
     }
 
-    async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
-        self.state().insert_associate(new)
+    async fn insert_associate_audited(
+        &self,
+        new: NewAssociate,
+        audit: Option<AuditEvent>,
+    ) -> Result<Associate, StoreError> {
+        let mut state = self.state();
+        let associate = state.insert_associate(new)?;
+        if let Some(mut event) = audit {
+            event.target = Some(associate.id);
+            state.record_audit(event);
+        }
+        Ok(associate)
     }
 
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError> {
@@ -93,9 +103,8 @@ impl DirectoryStore for MemoryStore {
 
 #[async_trait]
 impl CredentialStore for MemoryStore {
-    async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
-        self.state().update_password_hash(id, hash);
-        Ok(())
+    async fn commit_login(&self, login: Login) -> Result<(), StoreError> {
+        self.state().commit_login(login)
     }
 
     async fn commit_password_change(&self, change: PasswordChange) -> Result<bool, StoreError> {

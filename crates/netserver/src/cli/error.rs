@@ -85,7 +85,7 @@ mod tests {
             domain.message().as_deref(),
             Some("there is no application named 'crm'")
         );
-        let internal = CliError::from(AccountError::Internal(StoreError::Backend("disk".into())));
+        let internal = CliError::from(AccountError::Internal("disk".into()));
         assert_eq!(
             internal.message().as_deref(),
             Some("the server could not complete the request")

@@ -10,7 +10,7 @@ mod redact;
 mod start;
 mod sweeper;
 
-pub use domain::{accounts, domain};
+pub use domain::domain;
 pub use open::{open_store, open_store_read_only};
 pub use redact::redact_url;
 pub use start::{bind, serve_on, start, Running};

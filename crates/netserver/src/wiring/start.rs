@@ -62,14 +62,12 @@ mod tests {
     use super::*;
 
     async fn accounts() -> Accounts {
-        super::super::accounts(
-            "sqlite::memory:",
-            KdfParams::insecure_for_tests(),
-            1,
-            Settings::default(),
-        )
-        .await
-        .unwrap()
+        let options = store::StoreOptions::default();
+        let store = super::super::open_store("sqlite::memory:", &options)
+            .await
+            .unwrap();
+        let params = KdfParams::insecure_for_tests();
+        super::super::domain(store, params, 1, Settings::default()).unwrap()
     }
 
     #[tokio::test]

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use accounts::{Store, StoreError, Timestamp};
+use accounts::{AuditStore, StoreError, TicketStore, Timestamp};
 
 /// How often `serve` sweeps (the first sweep is at start).
 pub const SWEEP_EVERY: Duration = Duration::from_secs(3_600);
@@ -38,8 +38,8 @@ pub fn audit_cutoff(now: Timestamp, retention_days: u32) -> Option<Timestamp> {
 
 /// One sweep at `now`: expired tickets, then audit records older than the retention, in
 /// batches of `batch` rows.
-pub async fn sweep(
-    store: &Arc<dyn Store>,
+pub async fn sweep<S: TicketStore + AuditStore + ?Sized>(
+    store: &S,
     retention_days: u32,
     now: Timestamp,
     batch: u32,
@@ -51,8 +51,8 @@ pub async fn sweep(
 }
 
 /// Deletes every ticket expired before `now`, `batch` at a time; answers how many.
-pub async fn sweep_tickets(
-    store: &Arc<dyn Store>,
+pub async fn sweep_tickets<S: TicketStore + ?Sized>(
+    store: &S,
     now: Timestamp,
     batch: u32,
 ) -> Result<u64, StoreError> {
@@ -61,8 +61,8 @@ pub async fn sweep_tickets(
 
 /// Deletes the audit records older than the retention at `now`, `batch` at a time;
 /// answers how many (none when `retention_days` is 0).
-pub async fn sweep_audit(
-    store: &Arc<dyn Store>,
+pub async fn sweep_audit<S: AuditStore + ?Sized>(
+    store: &S,
     retention_days: u32,
     now: Timestamp,
     batch: u32,
@@ -95,13 +95,16 @@ where
 
 /// The sweeper task of `serve`: a sweep at start, then every [`SWEEP_EVERY`], each at the
 /// clock's time. Logs what it deleted (counts only) and what failed.
-pub fn spawn_sweeper(store: Arc<dyn Store>, retention_days: u32) -> tokio::task::JoinHandle<()> {
+pub fn spawn_sweeper<S>(store: Arc<S>, retention_days: u32) -> tokio::task::JoinHandle<()>
+where
+    S: TicketStore + AuditStore + ?Sized,
+{
     tokio::spawn(async move {
         let mut every = tokio::time::interval(SWEEP_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            let swept = sweep(&store, retention_days, Timestamp::now(), SWEEP_BATCH).await;
+            let swept = sweep(&*store, retention_days, Timestamp::now(), SWEEP_BATCH).await;
             report(&swept, retention_days);
         }
     })

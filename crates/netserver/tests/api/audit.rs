@@ -64,8 +64,7 @@ async fn records_of(app: &TestApp, id: &str) -> Vec<AuditEvent> {
         limit: 1_000,
     };
     let events = app
-        .accounts
-        .store()
+        .store
         .audit_query(accounts::DEFAULT_TENANT, all)
         .await
         .unwrap();
@@ -156,7 +155,7 @@ async fn application_errors_sent_as_faults_carry_the_audited_operation_id() {
 #[tokio::test]
 async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
     let app = spawn_app().await;
-    let store = app.accounts.store().clone();
+    let store = app.store.clone();
     let now = Timestamp(10_000_000);
     let day = 86_400;
     for (at, op) in [
@@ -183,14 +182,14 @@ async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
         .unwrap()
         .len();
     assert_eq!(
-        wiring::sweep_audit(&store, 0, now, wiring::SWEEP_BATCH)
+        wiring::sweep_audit(&*store, 0, now, wiring::SWEEP_BATCH)
             .await
             .unwrap(),
         0,
         "0 keeps forever"
     );
     assert_eq!(
-        wiring::sweep_audit(&store, 30, now, wiring::SWEEP_BATCH)
+        wiring::sweep_audit(&*store, 30, now, wiring::SWEEP_BATCH)
             .await
             .unwrap(),
         1
@@ -207,7 +206,7 @@ async fn the_retention_sweep_deletes_only_records_older_than_the_retention() {
     assert!(!left.contains(&"old".to_owned()));
     // Swept at the real time, the 1970 records go and the fixture's own (written just
     // now, when it added the administrator) stay.
-    let fresh = wiring::sweep_audit(&store, 1, Timestamp::now(), 1)
+    let fresh = wiring::sweep_audit(&*store, 1, Timestamp::now(), 1)
         .await
         .unwrap();
     assert_eq!(fresh, 2);

@@ -129,7 +129,7 @@ async fn tickets_expire_and_slide_with_time_passed_in() {
     let t0 = Timestamp(1_000_000);
     let ctx = |now: Timestamp, ticket: &Secret| CallContext {
         tenant: accounts::DEFAULT_TENANT,
-        ticket: Some(ticket.clone()),
+        credentials: Some(accounts::Credentials::Ticket(ticket.clone())),
         app_token: None,
         client: None,
         operation_id: "test".into(),

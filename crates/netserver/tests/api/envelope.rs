@@ -113,7 +113,7 @@ async fn two_credentials_with_two_valid_tickets_are_refused_and_neither_applied(
         associate_id: None,
         limit: 1_000,
     };
-    let events = f.app.accounts.store();
+    let events = &f.app.store;
     let events = events
         .audit_query(accounts::DEFAULT_TENANT, all)
         .await

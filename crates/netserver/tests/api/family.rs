@@ -72,8 +72,7 @@ async fn change_password_by_the_user_needs_the_old_one() {
     .await;
     wrong.assert_exception("SoWrongPasswordException");
     let events = app
-        .accounts
-        .store()
+        .store
         .recent_audit(accounts::DEFAULT_TENANT, 1)
         .await
         .unwrap();

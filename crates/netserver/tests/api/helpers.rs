@@ -1,9 +1,10 @@
 //! `spawn_app` and the small SOAP helpers the tests share.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use accounts::{
-    Accounts, KdfParams, NewUser, Right, Secret, Settings, TestClock, Timestamp, UserType,
+    Accounts, KdfParams, NewUser, Right, Secret, Settings, Store, TestClock, Timestamp, UserType,
 };
 use netserver::wiring;
 use server::ServerConfig;
@@ -17,6 +18,8 @@ pub const ADMIN_PASSWORD: &str = "root-secret-pw-1";
 pub struct TestApp {
     pub node: Node,
     pub accounts: Accounts,
+    /// The store the server runs on, for checks of what a call wrote.
+    pub store: Arc<dyn Store>,
     /// The clock the server reads each call's time from: the system clock's time until a
     /// test advances it (instead of sleeping until a ticket or lock runs out).
     pub clock: TestClock,
@@ -75,7 +78,8 @@ pub async fn spawn_app_on(
     db_path: PathBuf,
 ) -> TestApp {
     let store = wiring::open_store(url, options).await.unwrap();
-    let accounts = wiring::domain(store, KdfParams::insecure_for_tests(), 2, settings).unwrap();
+    let params = KdfParams::insecure_for_tests();
+    let accounts = wiring::domain(store.clone(), params, 2, settings).unwrap();
     let clock = TestClock::following_system();
     config.clock = clock.clock();
     let running = wiring::start("127.0.0.1:0", accounts.clone(), config)
@@ -84,6 +88,7 @@ pub async fn spawn_app_on(
     let mut app = TestApp {
         node: Node::new(format!("http://{}", running.addr)),
         accounts,
+        store,
         clock,
         admin_id: 0,
         db_path,

@@ -53,7 +53,7 @@ async fn login_body(app: &TestApp, name: &str, password: &str) -> String {
 fn at(now: i64) -> CallContext {
     CallContext {
         tenant: accounts::DEFAULT_TENANT,
-        ticket: None,
+        credentials: None,
         app_token: None,
         client: None,
         now: Timestamp(now),
@@ -70,8 +70,7 @@ async fn direct(accounts: &Accounts, password: &str, now: i64) -> bool {
 }
 
 async fn audit(app: &TestApp) -> Vec<AuditEvent> {
-    app.accounts
-        .store()
+    app.store
         .recent_audit(accounts::DEFAULT_TENANT, 1_000)
         .await
         .unwrap()
@@ -105,14 +104,7 @@ async fn a_locked_login_with_the_right_password_answers_exactly_like_a_wrong_one
         Some("false")
     );
 
-    let lock = app
-        .accounts
-        .store()
-        .associate_by_id(carl)
-        .await
-        .unwrap()
-        .unwrap()
-        .lock;
+    let lock = app.store.associate_by_id(carl).await.unwrap().unwrap().lock;
     assert_eq!(lock.failed_logins, 3);
     assert!(lock.is_locked(Timestamp::now()));
 
@@ -136,14 +128,7 @@ async fn a_locked_login_with_the_right_password_answers_exactly_like_a_wrong_one
     // The lock runs out after its delay (time passed in), and a success resets the count.
     let later = Timestamp::now().0 + 61;
     assert!(direct(&app.accounts, PW, later).await);
-    let lock = app
-        .accounts
-        .store()
-        .associate_by_id(carl)
-        .await
-        .unwrap()
-        .unwrap()
-        .lock;
+    let lock = app.store.associate_by_id(carl).await.unwrap().unwrap().lock;
     assert!(lock.is_clear(), "{lock:?}");
 }
 
@@ -371,9 +356,10 @@ async fn netserver_user_unlock_lifts_the_lock_and_is_audited() {
         lockout,
         ..Settings::default()
     };
-    let accounts = netserver::wiring::accounts(&url, KdfParams::insecure_for_tests(), 1, s)
-        .await
-        .unwrap();
+    let options = store::StoreOptions::default();
+    let store = netserver::wiring::open_store(&url, &options).await.unwrap();
+    let params = KdfParams::insecure_for_tests();
+    let accounts = netserver::wiring::domain(store.clone(), params, 1, s).unwrap();
     let now = Timestamp::now().0;
     let login = |pw: &'static str| {
         let accounts = accounts.clone();
@@ -412,8 +398,7 @@ async fn netserver_user_unlock_lifts_the_lock_and_is_audited() {
         String::from_utf8_lossy(&o.stderr)
     );
 
-    let events = accounts
-        .store()
+    let events = store
         .recent_audit(accounts::DEFAULT_TENANT, 100)
         .await
         .unwrap();

@@ -41,8 +41,7 @@ async fn verdict(app: &TestApp, ticket: &str, target: i32, password: &str) -> (b
 
 async fn audit_of(app: &TestApp, operation: &str) -> Vec<AuditEvent> {
     let mut events: Vec<AuditEvent> = app
-        .accounts
-        .store()
+        .store
         .recent_audit(accounts::DEFAULT_TENANT, 1_000)
         .await
         .unwrap()

@@ -60,8 +60,7 @@ async fn login(
 }
 
 async fn audit(app: &TestApp) -> Vec<AuditEvent> {
-    app.accounts
-        .store()
+    app.store
         .recent_audit(accounts::DEFAULT_TENANT, 100)
         .await
         .unwrap()

@@ -75,7 +75,7 @@ fn ticket_id(ticket: &Secret) -> String {
 fn at(now: Timestamp, ticket: &Secret) -> CallContext {
     CallContext {
         tenant: accounts::DEFAULT_TENANT,
-        ticket: Some(ticket.clone()),
+        credentials: Some(accounts::Credentials::Ticket(ticket.clone())),
         app_token: None,
         client: None,
         operation_id: "test".into(),
@@ -115,7 +115,7 @@ async fn a_ticket_in_constant_use_expires_at_its_ceiling() {
         assert!(used.is_ok(), "at +{}: {:?}", 300 * step, used.err());
     }
     let id = ticket_id(&ticket);
-    let stored = app.accounts.store().ticket(&id).await.unwrap().unwrap();
+    let stored = app.store.ticket(&id).await.unwrap().unwrap();
     assert_eq!(stored.created_at, t0);
     assert!(
         stored.expires_at <= t0.plus(Duration::from_secs(1800)),

@@ -87,8 +87,7 @@ async fn success_and_failure_are_audited_without_the_password() {
         .await
         .assert_exception("SoPasswordPolicyException");
     let events = app
-        .accounts
-        .store()
+        .store
         .recent_audit(accounts::DEFAULT_TENANT, 10)
         .await
         .unwrap();

@@ -17,7 +17,7 @@ const BOB_PW: &str = "osprey-lantern-42";
 fn at(now: Timestamp) -> CallContext {
     CallContext {
         tenant: accounts::DEFAULT_TENANT,
-        ticket: None,
+        credentials: None,
         app_token: None,
         client: None,
         now,
@@ -62,7 +62,7 @@ async fn one_sweep_deletes_expired_tickets_and_a_live_ticket_still_works() {
 
     // Batches of one row, so that the sweep has to loop to find them all.
     let now = Timestamp::now();
-    let swept = wiring::sweep(app.accounts.store(), 0, now, 1).await;
+    let swept = wiring::sweep(&*app.store, 0, now, 1).await;
     assert_eq!(
         swept.tickets.unwrap(),
         3,
@@ -79,7 +79,7 @@ async fn one_sweep_deletes_expired_tickets_and_a_live_ticket_still_works() {
         .await
         .assert_success();
     assert!(app.login("bob", "kingfisher-meadow-9").await.is_some());
-    let again = wiring::sweep(app.accounts.store(), 0, now, wiring::SWEEP_BATCH).await;
+    let again = wiring::sweep(&*app.store, 0, now, wiring::SWEEP_BATCH).await;
     assert_eq!(again.tickets.unwrap(), 0, "nothing left to sweep");
     // The live ticket survived the second sweep too.
     app.set_password(Some(&live), &bob, "heron-estuary-31")
@@ -96,7 +96,7 @@ async fn a_ticket_expiring_after_now_is_kept_until_a_later_sweep() {
     let ttl = i64::try_from(Settings::default().ticket_ttl.as_secs()).unwrap();
 
     let before_expiry = Timestamp(issued.0 + ttl - 1);
-    let kept = wiring::sweep_tickets(app.accounts.store(), before_expiry, 10).await;
+    let kept = wiring::sweep_tickets(&*app.store, before_expiry, 10).await;
     assert_eq!(kept.unwrap(), 0);
     app.set_password(Some(&ticket), &bob, "plover-harbour-12")
         .await
@@ -105,7 +105,7 @@ async fn a_ticket_expiring_after_now_is_kept_until_a_later_sweep() {
     // The use just now slid its expiry to a fresh lifetime from the clock's time; a
     // sweep past that deletes it.
     let after_expiry = Timestamp(Timestamp::now().0 + ttl + 1);
-    let gone = wiring::sweep_tickets(app.accounts.store(), after_expiry, 10).await;
+    let gone = wiring::sweep_tickets(&*app.store, after_expiry, 10).await;
     assert_eq!(gone.unwrap(), 1);
     app.set_password(Some(&ticket), &bob, "never-applied-3")
         .await

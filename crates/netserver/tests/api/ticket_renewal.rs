@@ -11,7 +11,7 @@ use crate::helpers::*;
 fn at(now: i64, ticket: &Secret) -> CallContext {
     CallContext {
         tenant: accounts::DEFAULT_TENANT,
-        ticket: Some(ticket.clone()),
+        credentials: Some(accounts::Credentials::Ticket(ticket.clone())),
         app_token: None,
         client: None,
         operation_id: format!("renewal-{now}"),

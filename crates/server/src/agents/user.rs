@@ -59,7 +59,7 @@ impl Call<'_> {
         let (old, new) = (self.secret("OldPassword"), self.secret("NewPassword"));
         let result = self
             .accounts
-            .change_own_password(self.ctx, old.as_ref(), new.as_ref())
+            .change_own_password(self.ctx, old.as_ref(), new.as_ref(), self.spec.audit_name())
             .await;
         Ok(self.boolean(result.map(|()| true)))
     }

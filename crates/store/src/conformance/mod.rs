@@ -51,7 +51,9 @@ macro_rules! conformance_tests {
             tickets_keep_their_application,
             password_change_revokes_other_tickets_and_audits,
             password_change_for_unknown_associate_changes_nothing,
-            update_password_hash_keeps_tickets,
+            login_commits_rehash_lock_ticket_and_audit_together,
+            a_login_that_cannot_be_written_writes_nothing,
+            audited_insert_writes_the_associate_and_its_record,
             audit_recent_is_newest_first_and_limited,
             audit_query_filters_and_orders,
             audit_purge_deletes_only_older_records,
@@ -128,6 +130,7 @@ mod associates;
 mod audit;
 mod concurrency;
 mod lockout;
+mod login;
 mod passwords;
 mod tenants;
 mod tickets;
@@ -137,6 +140,7 @@ pub use associates::*;
 pub use audit::*;
 pub use concurrency::*;
 pub use lockout::*;
+pub use login::*;
 pub use passwords::*;
 pub use tenants::*;
 pub use tickets::*;

@@ -108,44 +108,6 @@ pub async fn password_change_for_unknown_associate_changes_nothing(store: Arc<dy
     );
 }
 
-/// Re-hashing replaces the hash only: tickets and audit stay as they were.
-pub async fn update_password_hash_keeps_tickets(store: Arc<dyn Store>) {
-    let mut new = person("a");
-    new.password_hash = None;
-    let a = insert(&store, new).await;
-    let b = insert(&store, person("b")).await;
-    store
-        .insert_ticket(ticket("a-1", a.id, 9_000))
-        .await
-        .expect("insert");
-
-    store
-        .update_password_hash(a.id, HASH_B)
-        .await
-        .expect("update");
-    let got = stored(&store, a.id).await;
-    assert_eq!(got.password_hash.as_deref(), Some(HASH_B));
-    store
-        .update_password_hash(a.id, HASH_A)
-        .await
-        .expect("update");
-    let got = stored(&store, a.id).await;
-    assert_eq!(got.password_hash.as_deref(), Some(HASH_A));
-    assert!(has_ticket(&store, "a-1").await);
-    assert!(store
-        .recent_audit(DEFAULT_TENANT, 10)
-        .await
-        .expect("audit")
-        .is_empty());
-
-    store
-        .update_password_hash(b.id + 100, HASH_B)
-        .await
-        .expect("unknown id is fine");
-    let b_now = stored(&store, b.id).await;
-    assert_eq!(b_now.password_hash.as_deref(), Some(HASH_A));
-}
-
 /// Each change remembers the hash it replaced, newest first, trimmed to `history_keep`;
 /// a change keeping none forgets the history.
 pub async fn password_history_is_kept_and_trimmed(store: Arc<dyn Store>) {

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use accounts::{
     AppRecord, AppStore, Associate, AssociateId, AuditEvent, AuditFilter, AuditStore,
-    CredentialStore, DirectoryStore, FailureRecorded, LockoutSettings, NewApp, NewAssociate,
+    CredentialStore, DirectoryStore, FailureRecorded, LockoutSettings, Login, NewApp, NewAssociate,
     PasswordChange, Readiness, StoreError, Tenant, TenantId, TenantStore, TicketRecord,
     TicketStore, Timestamp,
 };
@@ -174,11 +174,14 @@ impl DirectoryStore for PostgresStore {
         ))
     }
 
-    async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
-        with_conn!(self, "insert associate", |c| queries::insert_associate(
-            &mut c.db(),
-            &new
-        ))
+    async fn insert_associate_audited(
+        &self,
+        new: NewAssociate,
+        audit: Option<AuditEvent>,
+    ) -> Result<Associate, StoreError> {
+        with_conn!(self, "insert associate", |c| {
+            async { queries::insert_associate(c.begin().await?, &new, audit).await }
+        })
     }
 
     async fn retire_associate(&self, id: AssociateId) -> Result<bool, StoreError> {
@@ -190,9 +193,9 @@ impl DirectoryStore for PostgresStore {
 
 #[async_trait]
 impl CredentialStore for PostgresStore {
-    async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
-        with_conn!(self, "update password hash", |c| {
-            queries::update_password_hash(&mut c.db(), id, hash)
+    async fn commit_login(&self, login: Login) -> Result<(), StoreError> {
+        with_conn!(self, "commit log-in", |c| {
+            async { queries::commit_login(c.begin().await?, &login).await }
         })
     }
 

@@ -1,8 +1,8 @@
 //! Tenants and associates: look-ups, listing, counting, inserting, retiring.
 
-use accounts::{Associate, AssociateId, NewAssociate, Tenant, TenantId, Timestamp};
+use accounts::{Associate, AssociateId, AuditEvent, NewAssociate, Tenant, TenantId, Timestamp};
 
-use super::{insert_returning, select};
+use super::{insert_returning, select, write_audit};
 use crate::schema::{self, name_key, Table};
 use crate::sql::{Exec, Query, Result, Tx};
 
@@ -77,18 +77,30 @@ pub(crate) async fn count_associates(db: &mut impl Exec, tenant: TenantId) -> Re
     Ok(n.unwrap_or(0))
 }
 
-pub(crate) async fn insert_associate(db: &mut impl Exec, new: &NewAssociate) -> Result<Associate> {
+/// Inserts the associate and, when given, its audit record (targeting the new id), in one
+/// transaction.
+pub(crate) async fn insert_associate(
+    mut tx: impl Tx,
+    new: &NewAssociate,
+    audit: Option<AuditEvent>,
+) -> Result<Associate> {
     let fields = schema::new_associate(new);
     let unique = &["name_key"];
-    insert_returning(
-        db,
+    let associate = insert_returning(
+        &mut tx,
         "insert associate",
         Table::Associates,
         fields,
         unique,
         schema::associate,
     )
-    .await
+    .await?;
+    if let Some(mut event) = audit {
+        event.target = Some(associate.id);
+        write_audit(&mut tx, &event).await?;
+    }
+    tx.commit().await?;
+    Ok(associate)
 }
 
 /// Marks the associate retired and revokes its tickets, in one transaction.

@@ -2,25 +2,35 @@
 //! must-change, failed log-ins.
 
 use accounts::{
-    AssociateId, AuditEvent, FailureRecorded, LockoutSettings, PasswordChange, Timestamp,
+    AssociateId, AuditEvent, FailureRecorded, LockoutSettings, Login, PasswordChange, Timestamp,
 };
 
-use super::{insert_sql, select, write_audit};
+use super::{insert_sql, insert_ticket, select, write_audit};
 use crate::schema::{self, Table};
 use crate::sql::{Exec, Query, Result, Tx, Value};
 
-pub(crate) async fn update_password_hash(
-    db: &mut impl Exec,
-    id: AssociateId,
-    hash: &str,
-) -> Result<()> {
-    let q = Query::new(
-        "update password hash",
-        Table::Associates,
-        "UPDATE associates SET password_hash = ?1 WHERE id = ?2",
-    );
-    db.exec(&q, &[hash.into(), id.into()]).await?;
-    Ok(())
+/// One transaction: the re-hash, the cleared lock, the ticket and the audit record of a
+/// successful log-in, each when asked for.
+pub(crate) async fn commit_login(mut tx: impl Tx, login: &Login) -> Result<()> {
+    let id = login.associate_id;
+    if let Some(hash) = &login.rehash {
+        let q = Query::new(
+            "update password hash",
+            Table::Associates,
+            "UPDATE associates SET password_hash = ?1 WHERE id = ?2",
+        );
+        tx.exec(&q, &[hash.as_str().into(), id.into()]).await?;
+    }
+    if login.clear_lock {
+        clear_lock(&mut tx, id).await?;
+    }
+    if let Some(ticket) = &login.ticket {
+        insert_ticket(&mut tx, ticket).await?;
+    }
+    if let Some(event) = &login.audit {
+        write_audit(&mut tx, event).await?;
+    }
+    tx.commit().await
 }
 
 /// One transaction: lock the row and read the old hash, write the new one, keep the old
@@ -126,8 +136,7 @@ pub(crate) async fn record_refused_login(
     mut event: AuditEvent,
 ) -> Result<Option<FailureRecorded>> {
     let recorded = count_failure(&mut tx, id, now, settings).await?;
-    let outcome = accounts::refusal_outcome(recorded.as_ref(), locked);
-    event.outcome = accounts::Outcome::Failure(outcome.into());
+    event.outcome = accounts::LoginRefusal::of(recorded.as_ref(), locked).outcome();
     write_audit(&mut tx, &event).await?;
     tx.commit().await?;
     Ok(recorded)

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use accounts::{
     AppRecord, AppStore, Associate, AssociateId, AuditEvent, AuditFilter, AuditStore,
-    CredentialStore, DirectoryStore, FailureRecorded, LockoutSettings, NewApp, NewAssociate,
+    CredentialStore, DirectoryStore, FailureRecorded, LockoutSettings, Login, NewApp, NewAssociate,
     PasswordChange, Readiness, StoreError, Tenant, TenantId, TenantStore, TicketRecord,
     TicketStore, Timestamp,
 };
@@ -178,9 +178,13 @@ impl DirectoryStore for SqliteStore {
             .await
     }
 
-    async fn insert_associate(&self, new: NewAssociate) -> Result<Associate, StoreError> {
+    async fn insert_associate_audited(
+        &self,
+        new: NewAssociate,
+        audit: Option<AuditEvent>,
+    ) -> Result<Associate, StoreError> {
         self.pool
-            .write(move |c| complete(queries::insert_associate(&mut on(c), &new)))
+            .write(move |c| complete(queries::insert_associate(begin(c)?, &new, audit)))
             .await
     }
 
@@ -193,10 +197,9 @@ impl DirectoryStore for SqliteStore {
 
 #[async_trait]
 impl CredentialStore for SqliteStore {
-    async fn update_password_hash(&self, id: AssociateId, hash: &str) -> Result<(), StoreError> {
-        let hash = hash.to_owned();
+    async fn commit_login(&self, login: Login) -> Result<(), StoreError> {
         self.pool
-            .write(move |c| complete(queries::update_password_hash(&mut on(c), id, &hash)))
+            .write(move |c| complete(queries::commit_login(begin(c)?, &login)))
             .await
     }
 

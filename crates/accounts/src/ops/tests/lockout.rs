@@ -81,7 +81,7 @@ async fn a_wrong_old_password_counts_towards_the_lock_and_a_locked_owner_cannot_
     for _ in 0..3 {
         let r = f
             .accounts
-            .change_own_password(&ctx, Some(&wrong), Some(&new));
+            .change_own_password(&ctx, Some(&wrong), Some(&new), "ChangeOwnPassword");
         assert!(matches!(r.await, Err(AccountError::OldPasswordWrong)));
     }
     assert!(f.stored(&bob).await.lock.is_locked(T0));
@@ -91,7 +91,7 @@ async fn a_wrong_old_password_counts_towards_the_lock_and_a_locked_owner_cannot_
     let right = Secret::new(GOOD);
     let r = f
         .accounts
-        .change_own_password(&ctx, Some(&right), Some(&new));
+        .change_own_password(&ctx, Some(&right), Some(&new), "ChangeOwnPassword");
     assert!(matches!(r.await, Err(AccountError::OldPasswordWrong)));
 }
 

@@ -6,6 +6,7 @@
 
 mod lockout;
 mod online;
+mod password_calls;
 mod passwords;
 mod rights;
 mod tenants;
@@ -60,7 +61,7 @@ fn fixture_with(settings: Settings) -> Fixture {
 fn call(ticket: Option<&Secret>, now: Timestamp) -> CallContext {
     CallContext {
         tenant: DEFAULT_TENANT,
-        ticket: ticket.cloned(),
+        credentials: ticket.cloned().map(crate::Credentials::Ticket),
         app_token: None,
         client: None,
         operation_id: "0123456789abcdef0123456789abcdef".into(),

@@ -49,7 +49,7 @@ async fn an_imposed_password_must_be_changed_before_anything_else() {
 
     let mine = pw("Fresh-Choice-12");
     f.accounts
-        .change_own_password(&as_bob, Some(&imposed), Some(&mine))
+        .change_own_password(&as_bob, Some(&imposed), Some(&mine), "ChangeOwnPassword")
         .await
         .unwrap();
     assert!(!f.stored(&bob).await.must_change);
@@ -91,7 +91,7 @@ async fn a_recent_password_is_refused_an_older_one_is_not() {
             let ctx = call(Some(&ticket), T0);
             let (old, new) = (pw(&old), pw(new));
             accounts
-                .change_own_password(&ctx, Some(&old), Some(&new))
+                .change_own_password(&ctx, Some(&old), Some(&new), "ChangeOwnPassword")
                 .await
         }
     };

@@ -98,7 +98,7 @@ async fn an_ordinary_user_sets_nobodys_password_and_changes_only_its_own() {
         .unwrap());
 
     f.accounts
-        .change_own_password(&ctx, Some(&old), Some(&new))
+        .change_own_password(&ctx, Some(&old), Some(&new), "ChangeOwnPassword")
         .await
         .unwrap();
     assert!(f.login_as(&ctx, "bob", "Heron-Estuary-31").await.is_some());
@@ -114,12 +114,17 @@ async fn ones_own_change_needs_the_old_password_an_administrators_does_not() {
     let as_bob = call(Some(&bobs), T0);
     let wrong = f
         .accounts
-        .change_own_password(&as_bob, Some(&pw("not-the-password")), Some(&new))
+        .change_own_password(
+            &as_bob,
+            Some(&pw("not-the-password")),
+            Some(&new),
+            "ChangeOwnPassword",
+        )
         .await;
     assert!(matches!(wrong, Err(AccountError::OldPasswordWrong)));
     let none = f
         .accounts
-        .change_own_password(&as_bob, None, Some(&new))
+        .change_own_password(&as_bob, None, Some(&new), "ChangeOwnPassword")
         .await;
     assert!(matches!(none, Err(AccountError::OldPasswordWrong)));
 

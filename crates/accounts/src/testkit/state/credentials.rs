@@ -2,16 +2,31 @@
 
 use super::State;
 use crate::associate::AssociateId;
-use crate::audit::{AuditEvent, Outcome};
-use crate::lockout::{refusal_outcome, FailureRecorded, LockoutSettings};
-use crate::store::PasswordChange;
+use crate::audit::AuditEvent;
+use crate::error::StoreError;
+use crate::lockout::{FailureRecorded, LockoutSettings, LoginRefusal};
+use crate::store::{Login, PasswordChange};
 use crate::time::Timestamp;
 
 impl State {
-    pub(in crate::testkit) fn update_password_hash(&mut self, id: AssociateId, hash: &str) {
-        if let Some(associate) = self.associate_mut(id) {
-            associate.password_hash = Some(hash.to_owned());
+    /// The log-in's writes, all or none: the ticket, the one write that can be refused,
+    /// goes first.
+    pub(in crate::testkit) fn commit_login(&mut self, login: Login) -> Result<(), StoreError> {
+        if let Some(ticket) = login.ticket {
+            self.insert_ticket(ticket)?;
         }
+        if let Some(associate) = self.associate_mut(login.associate_id) {
+            if let Some(hash) = login.rehash {
+                associate.password_hash = Some(hash);
+            }
+            if login.clear_lock {
+                associate.lock = Default::default();
+            }
+        }
+        if let Some(event) = login.audit {
+            self.record_audit(event);
+        }
+        Ok(())
     }
 
     /// The change's writes, all or (for an unknown associate) none.
@@ -79,7 +94,7 @@ impl State {
         mut event: AuditEvent,
     ) -> Option<FailureRecorded> {
         let recorded = self.count_failure(id, now, settings);
-        event.outcome = Outcome::Failure(refusal_outcome(recorded.as_ref(), locked).into());
+        event.outcome = LoginRefusal::of(recorded.as_ref(), locked).outcome();
         self.audit.push(event);
         recorded
     }

@@ -12,7 +12,10 @@ use crate::audit::AuditEvent;
 use crate::error::StoreError;
 use crate::name_key::name_key;
 use crate::store::TicketRecord;
-use crate::tenant::{Tenant, TenantId, DEFAULT_TENANT, DEFAULT_TENANT_NAME};
+use crate::tenant::{Tenant, TenantId, DEFAULT_TENANT};
+
+/// The name the SQL schemas give the built-in default tenant.
+const DEFAULT_TENANT_NAME: &str = "default";
 use crate::time::Timestamp;
 
 /// Everything the store holds. Ids are positions plus one: nothing is ever deleted from
